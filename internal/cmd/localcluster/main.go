@@ -1,0 +1,214 @@
+// Command localcluster starts and stops the project's local Kubernetes control
+// plane (make cluster-up, make cluster-down), mints identities for it, and
+// runs the fabric simulator.
+//
+//	localcluster up [-dir .tools/cluster] [-bin .tools/bin] [-simulate-fabrics] [-simulator-delay 2s]
+//	localcluster down [-dir .tools/cluster]
+//	localcluster mint-user -name NAME [-group GROUP]...
+//	localcluster simulate -kubeconfig PATH [-namespace NS] [-delay 2s]
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/fabricsim"
+	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/testcluster"
+)
+
+func main() {
+	if len(os.Args) < 2 {
+		usage()
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var err error
+	switch os.Args[1] {
+	case "up":
+		err = up(ctx, os.Args[2:])
+	case "down":
+		err = down(os.Args[2:])
+	case "mint-user":
+		err = mintUser(os.Args[2:])
+	case "simulate":
+		err = simulate(ctx, os.Args[2:])
+	default:
+		usage()
+	}
+	if err != nil && !errors.Is(err, context.Canceled) {
+		fmt.Fprintln(os.Stderr, "localcluster:", err)
+		os.Exit(1)
+	}
+}
+
+func usage() {
+	fmt.Fprintln(os.Stderr, "usage: localcluster up|down|mint-user|simulate [flags]")
+	os.Exit(2)
+}
+
+type common struct {
+	dir, bin string
+}
+
+func (c *common) flags(set *flag.FlagSet) {
+	set.StringVar(&c.dir, "dir", ".tools/cluster", "where the cluster keeps its files")
+	set.StringVar(&c.bin, "bin", ".tools/bin", "where etcd, kube-apiserver and kube-controller-manager are")
+}
+
+func (c *common) options() (testcluster.Options, error) {
+	dir, err := filepath.Abs(c.dir)
+	if err != nil {
+		return testcluster.Options{}, err
+	}
+	bin, err := filepath.Abs(c.bin)
+	if err != nil {
+		return testcluster.Options{}, err
+	}
+	return testcluster.Options{Dir: dir, BinDir: bin, Detach: true, Progress: os.Stdout}, nil
+}
+
+func up(ctx context.Context, args []string) error {
+	var c common
+	set := flag.NewFlagSet("up", flag.ExitOnError)
+	c.flags(set)
+	simulateFabrics := set.Bool("simulate-fabrics", false, "also run the fabric simulator (moves Fabric status to Ready)")
+	delay := set.Duration("simulator-delay", 2*time.Second, "how long the simulator takes to report a fabric Ready")
+	_ = set.Parse(args)
+	opts, err := c.options()
+	if err != nil {
+		return err
+	}
+
+	cluster, err := testcluster.Attach(opts)
+	if err == nil && cluster.Running() {
+		fmt.Printf("the local control plane is already running at %s\n", cluster.Host())
+	} else {
+		if err == nil {
+			fmt.Println("stopping what is left of an incomplete local control plane")
+			_ = cluster.Stop()
+		}
+		if cluster, err = testcluster.Start(ctx, opts); err != nil {
+			return err
+		}
+	}
+	if *simulateFabrics {
+		if _, running := cluster.PIDs()["fabric-simulator"]; !running {
+			self, err := os.Executable()
+			if err != nil {
+				return err
+			}
+			if err := cluster.StartProcess("fabric-simulator", self, "simulate",
+				"-kubeconfig", cluster.KubeconfigPath(), "-delay", delay.String()); err != nil {
+				return err
+			}
+			fmt.Printf("fabric simulator running (fabrics turn Ready %s after each change)\n", delay)
+		}
+	}
+	rel, _ := filepath.Rel(mustGetwd(), cluster.KubeconfigPath())
+	fmt.Printf("kubeconfig: %s\n  kubectl --kubeconfig %s get fabrics -A\nstop it with: make cluster-down\n", rel, rel)
+	return nil
+}
+
+func down(args []string) error {
+	var c common
+	set := flag.NewFlagSet("down", flag.ExitOnError)
+	c.flags(set)
+	_ = set.Parse(args)
+	opts, err := c.options()
+	if err != nil {
+		return err
+	}
+	cluster, err := testcluster.Attach(opts)
+	if errors.Is(err, fs.ErrNotExist) {
+		fmt.Println("no local control plane is running")
+		return os.RemoveAll(opts.Dir)
+	}
+	if err != nil {
+		// A half-written cluster: nothing to stop that we can name.
+		fmt.Fprintln(os.Stderr, "localcluster:", err)
+		return os.RemoveAll(opts.Dir)
+	}
+	pids := cluster.PIDs()
+	if err := cluster.Stop(); err != nil {
+		return err
+	}
+	var names []string
+	for name, pid := range pids {
+		names = append(names, fmt.Sprintf("%s (%d)", name, pid))
+	}
+	fmt.Printf("stopped %s and removed %s\n", strings.Join(names, ", "), opts.Dir)
+	return nil
+}
+
+func mintUser(args []string) error {
+	var c common
+	set := flag.NewFlagSet("mint-user", flag.ExitOnError)
+	c.flags(set)
+	name := set.String("name", "", "user name (the certificate's common name)")
+	var groups multi
+	set.Var(&groups, "group", "a group of the user (repeatable)")
+	_ = set.Parse(args)
+	if *name == "" {
+		return errors.New("mint-user needs -name")
+	}
+	opts, err := c.options()
+	if err != nil {
+		return err
+	}
+	cluster, err := testcluster.Attach(opts)
+	if err != nil {
+		return fmt.Errorf("no local control plane (make cluster-up): %w", err)
+	}
+	user, err := cluster.MintUser(*name, groups...)
+	if err != nil {
+		return err
+	}
+	fmt.Println(user.Kubeconfig)
+	return nil
+}
+
+func simulate(ctx context.Context, args []string) error {
+	set := flag.NewFlagSet("simulate", flag.ExitOnError)
+	kubeconfig := set.String("kubeconfig", "", "kubeconfig of the cluster")
+	namespace := set.String("namespace", "", "only this namespace (default: all)")
+	delay := set.Duration("delay", 2*time.Second, "time from a change to the new status")
+	group := set.String("group", testcluster.DefaultGroup, "Fabric API group")
+	version := set.String("version", testcluster.DefaultVersion, "Fabric API version")
+	_ = set.Parse(args)
+	cfg, err := clientcmd.BuildConfigFromFlags("", *kubeconfig)
+	if err != nil {
+		return err
+	}
+	client, err := dynamic.NewForConfig(cfg)
+	if err != nil {
+		return err
+	}
+	return fabricsim.Run(ctx, client, fabricsim.Options{
+		GVR:       schema.GroupVersionResource{Group: *group, Version: *version, Resource: "fabrics"},
+		Namespace: *namespace,
+		Delay:     *delay,
+	})
+}
+
+type multi []string
+
+func (m *multi) String() string     { return strings.Join(*m, ",") }
+func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
+
+func mustGetwd() string {
+	wd, _ := os.Getwd()
+	return wd
+}

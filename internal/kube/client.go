@@ -1,0 +1,84 @@
+package kube
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sync"
+
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/metadata"
+	"k8s.io/client-go/rest"
+)
+
+// Client is the one connection of a provider instance: every resource and
+// data source shares its HTTP client (and so its HTTP/2 connection).
+type Client struct {
+	Host     string
+	Identity string
+	REST     *rest.Config
+	HTTP     *http.Client
+	Dynamic  dynamic.Interface
+	Metadata metadata.Interface
+	Typed    kubernetes.Interface
+
+	mu    sync.Mutex
+	kinds map[schema.GroupVersionResource]*Objects
+	rest  map[schema.GroupVersion]*rest.RESTClient
+}
+
+// New builds the client. It does not contact the API server: the first
+// request does (and runs an exec credential plugin, if one is configured).
+func New(conn *Connection, opts Options) (*Client, error) {
+	cfg := rest.CopyConfig(conn.REST)
+	cfg.QPS = opts.QPS
+	cfg.Burst = opts.Burst
+	cfg.UserAgent = opts.UserAgent
+	// The transport bounds each attempt itself; rest.Config.Timeout would
+	// bound all retries together.
+	cfg.Timeout = 0
+	cfg.WarningHandlerWithContext = warnings{opts.Warn}
+
+	host := cfg.Host
+	if u, err := url.Parse(cfg.Host); err == nil && u.Host != "" {
+		host = u.Host
+	}
+	cfg.Wrap(func(rt http.RoundTripper) http.RoundTripper { return newTransport(rt, host, opts) })
+
+	httpClient, err := rest.HTTPClientFor(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("cannot build an HTTP client for %s: %w", cfg.Host, err)
+	}
+	dyn, err := dynamic.NewForConfigAndClient(cfg, httpClient)
+	if err != nil {
+		return nil, err
+	}
+	typed, err := kubernetes.NewForConfigAndClient(cfg, httpClient)
+	if err != nil {
+		return nil, err
+	}
+	meta, err := metadata.NewForConfigAndClient(cfg, httpClient)
+	if err != nil {
+		return nil, err
+	}
+	return &Client{
+		Host:     cfg.Host,
+		Identity: conn.Identity,
+		REST:     cfg,
+		HTTP:     httpClient,
+		Dynamic:  dyn,
+		Metadata: meta,
+		Typed:    typed,
+	}, nil
+}
+
+type warnings struct{ warn func(context.Context, string) }
+
+func (w warnings) HandleWarningHeaderWithContext(ctx context.Context, code int, _ string, message string) {
+	if code == 299 && message != "" && w.warn != nil {
+		w.warn(ctx, message)
+	}
+}

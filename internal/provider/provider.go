@@ -1,0 +1,59 @@
+// Package provider is the hedgehog Terraform provider: its configuration and
+// the list of its resources and data sources.
+package provider
+
+import (
+	"context"
+	"sync"
+
+	"github.com/go-logr/logr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"k8s.io/klog/v2"
+
+	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/kinds"
+)
+
+// Address is the provider's registry address.
+const Address = "registry.terraform.io/hedgehog-terraform/hedgehog"
+
+var silenceKlog sync.Once
+
+// New returns the provider constructor for a version.
+func New(version string) func() provider.Provider {
+	silenceKlog.Do(func() {
+		// client-go logs through klog to stderr, which Terraform would show
+		// as noise; the provider logs what matters through tflog.
+		klog.SetLogger(logr.Discard())
+	})
+	return func() provider.Provider { return &hedgehogProvider{version: version} }
+}
+
+type hedgehogProvider struct {
+	version string
+
+	mu     sync.Mutex
+	cached *cachedConfig
+}
+
+var _ provider.Provider = (*hedgehogProvider)(nil)
+
+func (p *hedgehogProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "hedgehog"
+	resp.Version = p.version
+}
+
+func (p *hedgehogProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		kinds.NewResource(fabricKind),
+		NewCRDsResource,
+	}
+}
+
+func (p *hedgehogProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{
+		kinds.NewDataSource(fabricKind),
+		kinds.NewListDataSource(fabricKind),
+	}
+}

@@ -1,0 +1,50 @@
+// Command terraform-provider-hedgehog is the hedgehog Terraform provider.
+package main
+
+import (
+	"context"
+	"flag"
+	"log"
+	"os"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+
+	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/provider"
+)
+
+// version is set by the release build (goreleaser's -X main.version=…).
+var version = "dev"
+
+func main() {
+	var debug bool
+	flag.BoolVar(&debug, "debug", false, "start the provider for a debugger (delve) and print its reattach configuration")
+	flag.Parse()
+
+	quietSDKLogs()
+	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
+		Address:         provider.Address,
+		Debug:           debug,
+		ProtocolVersion: 6,
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+}
+
+// quietSDKLogs turns the plugin SDK's own logging off unless some TF_LOG*
+// variable asks for logs. Those loggers default to TRACE and write JSON lines
+// for every RPC, which the CLI throws away when nobody asked for them: about
+// half of a framework provider's per-resource cost. TF_LOG=TRACE (or any
+// other TF_LOG* setting) still gets every line.
+func quietSDKLogs() {
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(name, "TF_LOG") && name != "TF_LOG_PATH" {
+			return
+		}
+	}
+	for _, name := range []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER"} {
+		_ = os.Setenv(name, "off")
+	}
+}

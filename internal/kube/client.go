@@ -75,6 +75,14 @@ func New(conn *Connection, opts Options) (*Client, error) {
 	}, nil
 }
 
+// Session returns a client that shares this one's connection but starts with
+// no snapshots: the provider takes one per Terraform operation (each
+// ConfigureProvider call), so that no read is served from an earlier one.
+func (c *Client) Session() *Client {
+	return &Client{Host: c.Host, Identity: c.Identity, REST: c.REST, HTTP: c.HTTP,
+		Dynamic: c.Dynamic, Metadata: c.Metadata, Typed: c.Typed}
+}
+
 type warnings struct{ warn func(context.Context, string) }
 
 func (w warnings) HandleWarningHeaderWithContext(ctx context.Context, code int, _ string, message string) {

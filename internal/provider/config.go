@@ -206,11 +206,11 @@ func (v apiGroup) ValidateString(ctx context.Context, req validator.StringReques
 	}
 }
 
-// cachedConfig keeps the client across Configure calls with the same
+// cachedClient keeps the connection across Configure calls with the same
 // settings, so that one provider instance has one connection.
-type cachedConfig struct {
-	key string
-	cfg *kinds.Config
+type cachedClient struct {
+	key    string
+	client *kube.Client
 }
 
 // resolver reads each setting from its attribute or, when that is null,
@@ -339,11 +339,13 @@ func (p *hedgehogProvider) Configure(ctx context.Context, req provider.Configure
 		return
 	}
 
-	key := fmt.Sprintf("%#v|%#v|%#v", s, opts.RequestTimeout, []any{opts.MaxRetries, opts.QPS, opts.Burst, *cfg})
+	cfg.Secrets = secrets(s)
+	key := fmt.Sprintf("%#v|%v|%v|%v|%v", s, opts.RequestTimeout, opts.MaxRetries, opts.QPS, opts.Burst)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.cached != nil && p.cached.key == key {
-		setData(resp, p.cached.cfg)
+		cfg.Client = p.cached.client.Session()
+		setData(resp, cfg)
 		return
 	}
 
@@ -375,9 +377,8 @@ func (p *hedgehogProvider) Configure(ctx context.Context, req provider.Configure
 		return
 	}
 	cfg.Client = client
-	cfg.Secrets = secrets(s)
 	tflog.Debug(ctx, "Kubernetes client configured", map[string]any{"host": client.Host, "identity": client.Identity})
-	p.cached = &cachedConfig{key: key, cfg: cfg}
+	p.cached = &cachedClient{key: key, client: client}
 	setData(resp, cfg)
 }
 

@@ -34,7 +34,7 @@ type hedgehogProvider struct {
 	version string
 
 	mu     sync.Mutex
-	cached *cachedConfig
+	cached *cachedClient
 }
 
 var _ provider.Provider = (*hedgehogProvider)(nil)

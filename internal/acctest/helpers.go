@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -122,4 +123,14 @@ func Nested(t *testing.T, u *unstructured.Unstructured, fields ...string) any {
 		t.Fatalf("%s/%s has no %s", u.GetNamespace(), u.GetName(), strings.Join(fields, "."))
 	}
 	return v
+}
+
+// Error matches an error message that contains each phrase in order. Phrases
+// are literal; a space matches any white space, since the CLI wraps lines.
+func Error(phrases ...string) *regexp.Regexp {
+	parts := make([]string, len(phrases))
+	for i, p := range phrases {
+		parts[i] = strings.Join(strings.Fields(regexp.QuoteMeta(p)), `\s+`)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(parts, ".*"))
 }

@@ -153,9 +153,6 @@ func dynamicToJSON(v tftypes.Value) (any, error) {
 func FromJSON(a Attr, j any) tftypes.Value {
 	t := a.tfType()
 	if j == nil {
-		if a.Type == FreeForm {
-			return tftypes.NewValue(tftypes.Object{AttributeTypes: map[string]tftypes.Type{}}, nil)
-		}
 		return tftypes.NewValue(t, nil)
 	}
 	switch a.Type {

@@ -175,6 +175,11 @@ func (d *ListDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 		vals := d.kind.dataValues(u)
 		attrTypes := make(map[string]tftypes.Type, len(vals))
 		for k, v := range vals {
+			if v.Type().Is(tftypes.DynamicPseudoType) {
+				// Inside a dynamic value every type must be concrete.
+				v = tftypes.NewValue(tftypes.Object{AttributeTypes: map[string]tftypes.Type{}}, nil)
+				vals[k] = v
+			}
 			attrTypes[k] = v.Type()
 		}
 		t := tftypes.Object{AttributeTypes: attrTypes}

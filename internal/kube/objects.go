@@ -3,8 +3,6 @@ package kube
 import (
 	"context"
 	"errors"
-	"fmt"
-	"net/http"
 	"sync"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -14,7 +12,6 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/dynamic"
-	"k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/tools/pager"
@@ -237,20 +234,21 @@ func (o *Objects) Delete(ctx context.Context, namespace, name string) (gone bool
 		return false, nil, err
 	}
 	policy := metav1.DeletePropagationBackground
-	var code int
-	res := rc.Delete().AbsPath(o.path(namespace, name)).Body(&metav1.DeleteOptions{PropagationPolicy: &policy}).Do(ctx).StatusCode(&code)
-	body, err := res.Raw()
+	res := rc.Delete().AbsPath(o.path(namespace, name)).Body(&metav1.DeleteOptions{PropagationPolicy: &policy}).Do(ctx)
+	body, _ := res.Raw()
+	// Result.Error, unlike Raw, reads the API server's Status into the error.
+	err = res.Error()
 	switch {
 	case IsObjectNotFound(err):
 		o.forget(namespace, name)
 		return true, nil, nil
 	case err != nil:
 		return false, nil, err
-	case code == http.StatusAccepted:
-		u := &unstructured.Unstructured{}
-		if err := u.UnmarshalJSON(body); err != nil {
-			return false, nil, fmt.Errorf("cannot decode the DELETE response: %w", err)
-		}
+	}
+	// The answer is the object as it is now (or a Status). Finalizers keep
+	// an object: then it is still there, marked for deletion.
+	u := &unstructured.Unstructured{}
+	if err := u.UnmarshalJSON(body); err == nil && u.GetKind() != "Status" && len(u.GetFinalizers()) > 0 {
 		o.remember(namespace, u)
 		return false, u, nil
 	}
@@ -324,10 +322,11 @@ func (c *Client) restFor(gv schema.GroupVersion) (*rest.RESTClient, error) {
 	if rc, ok := c.rest[gv]; ok {
 		return rc, nil
 	}
-	cfg := rest.CopyConfig(c.REST)
+	// The dynamic client's serializer: it decodes unstructured objects and
+	// the API server's Status answers alike.
+	cfg := dynamic.ConfigFor(c.REST)
 	cfg.GroupVersion = &gv
 	cfg.APIPath = "/apis"
-	cfg.NegotiatedSerializer = scheme.Codecs.WithoutConversion()
 	rc, err := rest.RESTClientForConfigAndClient(cfg, c.HTTP)
 	if err != nil {
 		return nil, err

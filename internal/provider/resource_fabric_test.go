@@ -1,66 +1,586 @@
 package provider_test
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
+	"reflect"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/acctest"
+	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/crds"
+	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/fabricsim"
 )
 
+const fabricAddr = "hedgehog_fabric.test"
+
 func fabricConfig(namespace, name, body string) string {
-	return acctest.Config(fmt.Sprintf(`
+	return acctest.Config(fabricBlock(namespace, name, body))
+}
+
+func fabricBlock(namespace, name, body string) string {
+	return fmt.Sprintf(`
 resource "hedgehog_fabric" "test" {
   name      = %q
   namespace = %q
 %s
 }
-`, name, namespace, body))
+`, name, namespace, body)
 }
 
-func TestAccFabric_basic(t *testing.T) {
+// inCluster checks the fabric as the API server has it.
+func inCluster(t *testing.T, namespace, name string, check func(u *unstructured.Unstructured) error) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		u := acctest.Fabric(t, namespace, name)
+		if u == nil {
+			return fmt.Errorf("fabric %s/%s is not in the cluster", namespace, name)
+		}
+		return check(u)
+	}
+}
+
+func field(u *unstructured.Unstructured, path ...string) any {
+	v, _, _ := unstructured.NestedFieldNoCopy(u.Object, path...)
+	return v
+}
+
+func expect(u *unstructured.Unstructured, want any, path ...string) error {
+	got := field(u, path...)
+	if !reflect.DeepEqual(got, want) {
+		return fmt.Errorf("%s/%s: %v is %#v, want %#v", u.GetNamespace(), u.GetName(), path, got, want)
+	}
+	return nil
+}
+
+func expectAll(checks ...error) error {
+	for _, err := range checks {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// tainted checks that a resource is in the state, marked tainted.
+func tainted(addr string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		r, ok := s.RootModule().Resources[addr]
+		if !ok || r.Primary == nil {
+			return fmt.Errorf("%s is not in the state", addr)
+		}
+		if !r.Primary.Tainted {
+			return fmt.Errorf("%s is in the state but not tainted", addr)
+		}
+		return nil
+	}
+}
+
+// gone is a CheckDestroy that looks in the cluster.
+func gone(t *testing.T, namespace, name string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if u := acctest.Fabric(t, namespace, name); u != nil {
+			return fmt.Errorf("fabric %s/%s is still in the cluster", namespace, name)
+		}
+		return nil
+	}
+}
+
+func patchFabric(t *testing.T, namespace, name, manager string, patch map[string]any) {
+	t.Helper()
+	raw, _ := json.Marshal(patch)
+	_, err := acctest.C.Dynamic.Resource(acctest.FabricGVR).Namespace(namespace).Patch(context.Background(), name,
+		types.MergePatchType, raw, metav1.PatchOptions{FieldManager: manager})
+	if err != nil {
+		t.Fatalf("patching %s/%s: %v", namespace, name, err)
+	}
+}
+
+func applyAs(t *testing.T, namespace, name, manager string, spec map[string]any) {
+	t.Helper()
+	obj := &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": acctest.FabricGVR.GroupVersion().String(), "kind": "Fabric",
+		"metadata": map[string]any{"name": name, "namespace": namespace},
+		"spec":     spec,
+	}}
+	_, err := acctest.C.Dynamic.Resource(acctest.FabricGVR).Namespace(namespace).Apply(context.Background(), name, obj,
+		metav1.ApplyOptions{FieldManager: manager, Force: true})
+	if err != nil {
+		t.Fatalf("applying %s/%s as %s: %v", namespace, name, manager, err)
+	}
+}
+
+func TestAccFabric_lifecycle(t *testing.T) {
 	ns := acctest.Namespace(t)
 	name := acctest.Name("fab")
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories,
-		Steps: []resource.TestStep{
-			{
-				Config: fabricConfig(ns, name, `
+	full := `
+  description = "first fabric"
   asn         = 65001
   spine_count = 2
   leaf_count  = 4
-  labels      = { site = "ams1" }
+  labels      = { site = "ams1", tier = "prod" }
+  annotations = { "example.com/owner" = "netops" }
+  spine_leaf_links = { links_per_pair = 2, speed = "100G" }
+  vpc_peering_config = { mode = "full-mesh" }
   switch_config = {
     mtu   = 9000
     vlans = [10, 20]
+    ntp   = { servers = ["10.0.0.1"] }
   }
-`),
+`
+	changed := `
+  description = "renamed"
+  asn         = 4200000001
+  spine_count = 3
+  leaf_count  = 6
+  labels      = { site = "ams1" }
+  annotations = { "example.com/owner" = "netops" }
+  spine_leaf_links = { links_per_pair = 4.0, speed = "400G" }
+  switch_config = {
+    mtu = 9100
+  }
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories,
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		CheckDestroy:             gone(t, ns, name),
+		Steps: []resource.TestStep{
+			{
+				Config: fabricConfig(ns, name, full),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("hedgehog_fabric.test", tfjsonpath.New("id"), knownvalue.StringExact(ns+"/"+name)),
-					statecheck.ExpectKnownValue("hedgehog_fabric.test", tfjsonpath.New("status").AtMapKey("phase"), knownvalue.StringExact("Pending")),
+					statecheck.ExpectKnownValue(fabricAddr, tfjsonpath.New("id"), knownvalue.StringExact(ns+"/"+name)),
+					statecheck.ExpectKnownValue(fabricAddr, tfjsonpath.New("uid"), knownvalue.NotNull()),
+					statecheck.ExpectKnownValue(fabricAddr, tfjsonpath.New("generation"), knownvalue.Int64Exact(1)),
+					statecheck.ExpectKnownValue(fabricAddr, tfjsonpath.New("status").AtMapKey("phase"), knownvalue.StringExact("Pending")),
+					statecheck.ExpectKnownValue(fabricAddr, tfjsonpath.New("switch_config").AtMapKey("vlans"),
+						knownvalue.TupleExact([]knownvalue.Check{knownvalue.Int64Exact(10), knownvalue.Int64Exact(20)})),
 				},
-				Check: func(*terraform.State) error {
-					u := acctest.Fabric(t, ns, name)
-					if u == nil {
-						return fmt.Errorf("fabric %s/%s is not in the cluster", ns, name)
-					}
-					if asn := acctest.Nested(t, u, "spec", "asn"); asn != int64(65001) {
-						return fmt.Errorf("spec.asn = %v", asn)
-					}
-					return nil
-				},
+				Check: inCluster(t, ns, name, func(u *unstructured.Unstructured) error {
+					return expectAll(
+						expect(u, name, "spec", "name"),
+						expect(u, "first fabric", "spec", "description"),
+						expect(u, int64(65001), "spec", "asn"),
+						expect(u, int64(2), "spec", "spine_count"),
+						expect(u, int64(4), "spec", "leaf_count"),
+						expect(u, map[string]any{"links_per_pair": int64(2), "speed": "100G"}, "spec", "spine_leaf_links"),
+						expect(u, map[string]any{"mode": "full-mesh"}, "spec", "vpc_peering_config"),
+						expect(u, []any{int64(10), int64(20)}, "spec", "switch_config", "vlans"),
+						expect(u, []any{"10.0.0.1"}, "spec", "switch_config", "ntp", "servers"),
+						expect(u, "ams1", "metadata", "labels", "site"),
+						expect(u, "netops", "metadata", "annotations", "example.com/owner"),
+					)
+				}),
 			},
 			{
-				ResourceName:      "hedgehog_fabric.test",
+				ResourceName:      fabricAddr,
 				ImportState:       true,
 				ImportStateId:     ns + "/" + name,
 				ImportStateVerify: true,
 			},
+			{
+				// Every attribute changes; a free-form key, a whole free-form
+				// attribute and a label are removed.
+				Config: fabricConfig(ns, name, changed),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(fabricAddr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(fabricAddr, tfjsonpath.New("generation"), knownvalue.Int64Exact(2)),
+					statecheck.ExpectKnownValue(fabricAddr, tfjsonpath.New("labels"),
+						knownvalue.MapExact(map[string]knownvalue.Check{"site": knownvalue.StringExact("ams1")})),
+				},
+				Check: inCluster(t, ns, name, func(u *unstructured.Unstructured) error {
+					return expectAll(
+						expect(u, "renamed", "spec", "description"),
+						expect(u, int64(4200000001), "spec", "asn"),
+						expect(u, int64(3), "spec", "spine_count"),
+						expect(u, int64(6), "spec", "leaf_count"),
+						expect(u, map[string]any{"links_per_pair": int64(4), "speed": "400G"}, "spec", "spine_leaf_links"),
+						expect(u, nil, "spec", "vpc_peering_config"),
+						expect(u, map[string]any{"mtu": int64(9100)}, "spec", "switch_config"),
+						expect(u, nil, "metadata", "labels", "tier"),
+					)
+				}),
+			},
+			{
+				// Out of band: an imperative edit changes managed fields, and
+				// another tool adds a label of its own.
+				PreConfig: func() {
+					patchFabric(t, ns, name, "kubectl-edit", map[string]any{
+						"metadata": map[string]any{"labels": map[string]any{"site": "fra1", "owner-tool": "other"}},
+						"spec":     map[string]any{"asn": 65099, "switch_config": map[string]any{"mtu": 1500}},
+					})
+				},
+				Config: fabricConfig(ns, name, changed),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(fabricAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(fabricAddr, tfjsonpath.New("asn"), knownvalue.Int64Exact(4200000001)),
+				}},
+				Check: inCluster(t, ns, name, func(u *unstructured.Unstructured) error {
+					return expectAll(
+						expect(u, int64(4200000001), "spec", "asn"),
+						expect(u, map[string]any{"mtu": int64(9100)}, "spec", "switch_config"),
+						expect(u, "ams1", "metadata", "labels", "site"),
+						// The other tool's label is not ours to remove.
+						expect(u, "other", "metadata", "labels", "owner-tool"),
+					)
+				}),
+			},
+			{
+				// The other tool's label never shows as a difference.
+				Config:   fabricConfig(ns, name, changed),
+				PlanOnly: true,
+			},
+			{
+				// Deleted out of band: the next plan creates it again.
+				PreConfig: func() {
+					err := acctest.C.Dynamic.Resource(acctest.FabricGVR).Namespace(ns).Delete(context.Background(), name, metav1.DeleteOptions{})
+					if err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: fabricConfig(ns, name, changed),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(fabricAddr, plancheck.ResourceActionCreate),
+				}},
+				Check: inCluster(t, ns, name, func(u *unstructured.Unstructured) error {
+					return expect(u, int64(4200000001), "spec", "asn")
+				}),
+			},
 		},
+	})
+}
+
+func TestAccFabric_numberFormatsAndEmptyObjects(t *testing.T) {
+	ns := acctest.Namespace(t)
+	name := acctest.Name("fab")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories,
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		CheckDestroy:             gone(t, ns, name),
+		Steps: []resource.TestStep{
+			{
+				Config: fabricConfig(ns, name, `
+  asn = 65001
+  switch_config = { ratio = 1.50, big = 1e3, z = "last", a = "first", empty = {} }
+  vpc_peering_config = {}
+`),
+			},
+			{
+				// The API server keeps 1.5 and 1000 and orders keys its own
+				// way; none of that is a difference.
+				Config: fabricConfig(ns, name, `
+  asn = 65001
+  switch_config = { a = "first", big = 1000, empty = {}, ratio = 1.5, z = "last" }
+  vpc_peering_config = {}
+`),
+				PlanOnly: true,
+			},
+		},
+	})
+}
+
+func TestAccFabric_import(t *testing.T) {
+	ns := acctest.Namespace(t)
+	name := acctest.Name("fab")
+	provider := acctest.Provider(fmt.Sprintf("namespace = %q", ns))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories,
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		CheckDestroy:             gone(t, ns, name),
+		Steps: []resource.TestStep{
+			{
+				// An object created by someone else, adopted with an import block.
+				PreConfig: func() {
+					applyAs(t, ns, name, "kubectl", map[string]any{"name": name, "asn": 65010, "leaf_count": 2,
+						"switch_config": map[string]any{"mtu": 9000}})
+				},
+				Config: provider + fmt.Sprintf(`
+import {
+  to = hedgehog_fabric.test
+  id = %q
+}
+
+resource "hedgehog_fabric" "test" {
+  name          = %q
+  asn           = 65010
+  leaf_count    = 2
+  switch_config = { mtu = 9000 }
+}
+`, name, name),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(fabricAddr, plancheck.ResourceActionNoop),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(fabricAddr, tfjsonpath.New("namespace"), knownvalue.StringExact(ns)),
+				},
+			},
+			{
+				// The import ID may be the name alone (provider's namespace).
+				ResourceName:      fabricAddr,
+				ImportState:       true,
+				ImportStateId:     name,
+				ImportStateVerify: true,
+			},
+			{
+				ResourceName:  fabricAddr,
+				ImportState:   true,
+				ImportStateId: "a/b/c",
+				ExpectError:   acctest.Error("Invalid Import ID", "<namespace>/<name>"),
+			},
+		},
+	})
+}
+
+func TestAccFabric_alreadyExists(t *testing.T) {
+	ns := acctest.Namespace(t)
+	name := acctest.Name("fab")
+	applyAs(t, ns, name, "kubectl", map[string]any{"name": name, "asn": 65010})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories,
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		Steps: []resource.TestStep{{
+			Config: fabricConfig(ns, name, `asn = 65011`),
+			ExpectError: acctest.Error("Fabric Already Exists", "terraform import hedgehog_fabric.<resource name> "+ns+"/"+name),
+		}},
+	})
+	// The failed create did not touch the object.
+	if asn := field(acctest.Fabric(t, ns, name), "spec", "asn"); asn != int64(65010) {
+		t.Fatalf("spec.asn is %v after the refused create, want 65010", asn)
+	}
+}
+
+func TestAccFabric_waitForReady(t *testing.T) {
+	ns := acctest.Namespace(t)
+	acctest.Simulate(t, ns, 500*time.Millisecond)
+	name := acctest.Name("fab")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories,
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		CheckDestroy:             gone(t, ns, name),
+		Steps: []resource.TestStep{
+			{
+				Config: fabricConfig(ns, name, `
+  asn            = 65020
+  spine_count    = 2
+  leaf_count     = 3
+  wait_for_ready = true
+`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(fabricAddr, tfjsonpath.New("status").AtMapKey("phase"), knownvalue.StringExact("Ready")),
+					statecheck.ExpectKnownValue(fabricAddr, tfjsonpath.New("status").AtMapKey("spine_status").AtMapKey("spine-2").AtMapKey("state"),
+						knownvalue.StringExact("Ready")),
+					statecheck.ExpectKnownValue(fabricAddr, tfjsonpath.New("status").AtMapKey("leaf_status").AtMapKey("leaf-3").AtMapKey("state"),
+						knownvalue.StringExact("Ready")),
+					statecheck.ExpectKnownValue(fabricAddr, tfjsonpath.New("status").AtMapKey("conditions").AtSliceIndex(0).AtMapKey("observed_generation"),
+						knownvalue.Int64Exact(1)),
+				},
+			},
+			{
+				// An update waits for the new generation, not the old Ready.
+				Config: fabricConfig(ns, name, `
+  asn            = 65020
+  spine_count    = 4
+  leaf_count     = 3
+  wait_for_ready = true
+`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(fabricAddr, tfjsonpath.New("status").AtMapKey("conditions").AtSliceIndex(0).AtMapKey("observed_generation"),
+						knownvalue.Int64Exact(2)),
+					statecheck.ExpectKnownValue(fabricAddr, tfjsonpath.New("status").AtMapKey("spine_status").AtMapKey("spine-4").AtMapKey("state"),
+						knownvalue.StringExact("Ready")),
+				},
+				Check: inCluster(t, ns, name, func(u *unstructured.Unstructured) error {
+					return expect(u, "Ready", "status", "phase")
+				}),
+			},
+		},
+	})
+}
+
+func TestAccFabric_waitFailed(t *testing.T) {
+	ns := acctest.Namespace(t)
+	acctest.Simulate(t, ns, 200*time.Millisecond)
+	name := acctest.Name("fab")
+	body := fmt.Sprintf(`
+  asn            = 65021
+  wait_for_ready = true
+  annotations    = { %q = "leaf-1 unreachable" }
+`, fabricsim.FailAnnotation)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories,
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		CheckDestroy:             gone(t, ns, name),
+		Steps: []resource.TestStep{
+			{
+				Config:      fabricConfig(ns, name, body),
+				ExpectError: acctest.Error("Fabric Failed", "status.phase Failed: leaf-1 unreachable", "tainted"),
+			},
+			{
+				// Nothing lost: the object is in the state (tainted, so the
+				// plan replaces it) and in the cluster.
+				RefreshState:       true,
+				ExpectNonEmptyPlan: true,
+				Check: resource.ComposeTestCheckFunc(tainted(fabricAddr), inCluster(t, ns, name, func(u *unstructured.Unstructured) error {
+					return expect(u, "leaf-1 unreachable", "status", "sync_error")
+				})),
+			},
+		},
+	})
+}
+
+func TestAccFabric_waitTimeout(t *testing.T) {
+	ns := acctest.Namespace(t) // no simulator: nothing ever reports Ready
+	name := acctest.Name("fab")
+	body := `
+  asn            = 65022
+  wait_for_ready = true
+  timeouts       = { create = "2s" }
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories,
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		CheckDestroy:             gone(t, ns, name),
+		Steps: []resource.TestStep{
+			{
+				Config:      fabricConfig(ns, name, body),
+				ExpectError: acctest.Error("Timed Out Waiting For Fabric", `status.phase is "Pending"`, "stays in the state"),
+			},
+			{
+				RefreshState:       true,
+				ExpectNonEmptyPlan: true,
+				Check: resource.ComposeTestCheckFunc(tainted(fabricAddr), inCluster(t, ns, name, func(u *unstructured.Unstructured) error {
+					return expect(u, int64(65022), "spec", "asn")
+				})),
+			},
+		},
+	})
+}
+
+func TestAccFabric_finalizerBlocksDelete(t *testing.T) {
+	ns := acctest.Namespace(t)
+	name := acctest.Name("fab")
+	cfg := fabricConfig(ns, name, `
+  asn      = 65023
+  timeouts = { delete = "2s" }
+`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories,
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		CheckDestroy:             gone(t, ns, name),
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				PreConfig: func() {
+					patchFabric(t, ns, name, "some-controller", map[string]any{
+						"metadata": map[string]any{"finalizers": []any{"example.com/hold"}}})
+				},
+				Config:      cfg,
+				Destroy:     true,
+				ExpectError: acctest.Error("Timed Out Deleting Fabric", `finalizers ["example.com/hold"]`, "stays in the state"),
+			},
+			{
+				// Still in the state; once the finalizer goes, destroy works.
+				PreConfig: func() {
+					patchFabric(t, ns, name, "some-controller", map[string]any{"metadata": map[string]any{"finalizers": nil}})
+				},
+				Config:             cfg,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+		},
+	})
+}
+
+func TestAccFabric_conflict(t *testing.T) {
+	ns := acctest.Namespace(t)
+	name := acctest.Name("fab")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories,
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		CheckDestroy:             gone(t, ns, name),
+		Steps: []resource.TestStep{
+			{Config: fabricConfig(ns, name, `asn = 65030`)},
+			{
+				// Another server-side applier takes the description.
+				PreConfig: func() {
+					applyAs(t, ns, name, "gitops-controller", map[string]any{"name": name, "asn": 65030, "description": "theirs"})
+				},
+				Config:      fabricConfig(ns, name, "asn = 65030\n  description = \"ours\""),
+				ExpectError: acctest.Error("Field Manager Conflict", ".spec.description", `conflict with "gitops-controller"`, "force_conflicts = true"),
+			},
+			{
+				Config: fabricConfig(ns, name, "asn = 65030\n  description = \"ours\"\n  force_conflicts = true"),
+				Check: inCluster(t, ns, name, func(u *unstructured.Unstructured) error {
+					return expect(u, "ours", "spec", "description")
+				}),
+			},
+		},
+	})
+}
+
+func TestAccFabric_crdAndFabricInOneApply(t *testing.T) {
+	acctest.PreCheck(t)
+	// A group that no cluster has: the CRD is installed by the same apply.
+	group := acctest.Name("hh") + ".example.com"
+	name := acctest.Name("fab")
+	cfg := acctest.Provider(fmt.Sprintf("fabric_api_group = %q", group), `namespace = "default"`) + fmt.Sprintf(`
+resource "hedgehog_crds" "this" {
+  delete_on_destroy = true
+}
+
+resource "hedgehog_fabric" "test" {
+  depends_on = [hedgehog_crds.this]
+  name       = %q
+  asn        = 65040
+}
+`, name)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("hedgehog_crds.this", tfjsonpath.New("names"),
+						knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("fabrics." + group)})),
+				},
+				Check: func(*terraform.State) error {
+					gvr := acctest.FabricGVR
+					gvr.Group = group
+					_, err := acctest.C.Dynamic.Resource(gvr).Namespace("default").Get(context.Background(), name, metav1.GetOptions{})
+					return err
+				},
+			},
+			{Config: cfg, PlanOnly: true},
+		},
+		CheckDestroy: func(*terraform.State) error {
+			_, err := acctest.C.Dynamic.Resource(crds.GVR).Get(context.Background(), "fabrics."+group, metav1.GetOptions{})
+			if err == nil {
+				return fmt.Errorf("CRD fabrics.%s is still installed after destroy with delete_on_destroy", group)
+			}
+			return nil
+		},
+	})
+}
+
+func TestAccFabric_kindNotServed(t *testing.T) {
+	ns := acctest.Namespace(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories,
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		Steps: []resource.TestStep{{
+			Config:      acctest.Provider(`fabric_api_version = "v9"`) + fabricBlock(ns, "x", "asn = 65000"),
+			ExpectError: acctest.Error("Fabric Kind Not Served", "fabrics.wiring.githedgehog.com in version v9", "hedgehog_crds"),
+		}},
 	})
 }

@@ -168,7 +168,7 @@ func (p *hedgehogProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 					"`. Two configurations that manage the same fields should use different names, so that conflicts show." +
 					envDoc("HEDGEHOG_FIELD_MANAGER"),
 				Validators: []validator.String{stringvalidator.LengthBetween(1, 128)}},
-			"request_timeout": schema.StringAttribute{Optional: true,
+			"request_timeout": schema.StringAttribute{Optional: true, Validators: []validator.String{duration{}},
 				MarkdownDescription: "How long one attempt of an API request may take, as a duration (`30s`, `2m`). Default `30s`." +
 					envDoc("HEDGEHOG_REQUEST_TIMEOUT")},
 			"max_retries": schema.Int64Attribute{Optional: true,

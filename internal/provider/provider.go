@@ -48,6 +48,7 @@ func (p *hedgehogProvider) Resources(context.Context) []func() resource.Resource
 	return []func() resource.Resource{
 		kinds.NewResource(fabricKind),
 		NewCRDsResource,
+		NewRBACSetupResource,
 	}
 }
 
@@ -55,5 +56,6 @@ func (p *hedgehogProvider) DataSources(context.Context) []func() datasource.Data
 	return []func() datasource.DataSource{
 		kinds.NewDataSource(fabricKind),
 		kinds.NewListDataSource(fabricKind),
+		NewClusterHealthDataSource,
 	}
 }

@@ -350,7 +350,7 @@ func TestAccFabric_alreadyExists(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.Factories,
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		Steps: []resource.TestStep{{
-			Config: fabricConfig(ns, name, `asn = 65011`),
+			Config:      fabricConfig(ns, name, `asn = 65011`),
 			ExpectError: acctest.Error("Fabric Already Exists", "terraform import hedgehog_fabric.<resource name> "+ns+"/"+name),
 		}},
 	})

@@ -1,0 +1,367 @@
+package provider_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	authorizationv1 "k8s.io/api/authorization/v1"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/acctest"
+)
+
+const rbacAddr = "hedgehog_rbac_setup.test"
+
+func rbacConfig(namespace, sa, body string) string {
+	return acctest.Config(fmt.Sprintf(`
+resource "hedgehog_rbac_setup" "test" {
+  namespace            = %q
+  service_account_name = %q
+  role_name            = %q
+%s
+}
+`, namespace, sa, sa, body))
+}
+
+func dynamicFor(cfg *rest.Config) dynamic.Interface { return dynamic.NewForConfigOrDie(cfg) }
+
+func fabricObject(namespace, name string) *unstructured.Unstructured {
+	return &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": acctest.FabricGVR.GroupVersion().String(), "kind": "Fabric",
+		"metadata": map[string]any{"name": name, "namespace": namespace},
+		"spec":     map[string]any{"name": name, "asn": int64(65100)},
+	}}
+}
+
+// grants checks, through the service account's own kubeconfig, what it may
+// and may not do: with real requests and with access reviews.
+func grants(t *testing.T, namespace, other string, clusterScope bool) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		r := s.RootModule().Resources[rbacAddr]
+		cfg, err := clientcmd.RESTConfigFromKubeConfig([]byte(r.Primary.Attributes["kubeconfig"]))
+		if err != nil {
+			return fmt.Errorf("the kubeconfig output does not load: %w", err)
+		}
+		if cfg.BearerToken == "" || cfg.BearerToken != r.Primary.Attributes["token"] {
+			return fmt.Errorf("the kubeconfig does not carry the token attribute")
+		}
+		typed := kubernetes.NewForConfigOrDie(cfg)
+		dyn := dynamicFor(cfg)
+		ctx := context.Background()
+		name := acctest.Name("sa-fab")
+
+		// Granted: fabrics in its namespace.
+		if _, err := dyn.Resource(acctest.FabricGVR).Namespace(namespace).Create(ctx, fabricObject(namespace, name), metav1.CreateOptions{}); err != nil {
+			return fmt.Errorf("the service account cannot create a fabric in %s: %w", namespace, err)
+		}
+		if err := dyn.Resource(acctest.FabricGVR).Namespace(namespace).Delete(ctx, name, metav1.DeleteOptions{}); err != nil {
+			return fmt.Errorf("the service account cannot delete its fabric: %w", err)
+		}
+		if _, err := typed.CoreV1().ConfigMaps(namespace).List(ctx, metav1.ListOptions{}); err != nil {
+			return fmt.Errorf("the service account cannot list configmaps: %w", err)
+		}
+		// Not granted: writing configmaps, reading namespaces.
+		_, err = typed.CoreV1().ConfigMaps(namespace).Create(ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "x"}}, metav1.CreateOptions{})
+		if !apierrors.IsForbidden(err) {
+			return fmt.Errorf("creating a configmap should be forbidden, got %v", err)
+		}
+		if _, err := typed.CoreV1().Namespaces().List(ctx, metav1.ListOptions{}); !apierrors.IsForbidden(err) {
+			return fmt.Errorf("listing namespaces should be forbidden, got %v", err)
+		}
+		// Elsewhere: allowed in cluster scope only.
+		_, err = dyn.Resource(acctest.FabricGVR).Namespace(other).List(ctx, metav1.ListOptions{})
+		if clusterScope && err != nil {
+			return fmt.Errorf("in cluster scope the service account should list fabrics in %s: %w", other, err)
+		}
+		if !clusterScope && !apierrors.IsForbidden(err) {
+			return fmt.Errorf("in namespace scope listing fabrics in %s should be forbidden, got %v", other, err)
+		}
+		// The same, by access review.
+		for verb, want := range map[string]bool{"create": true, "delete": true, "deletecollection": true, "escalate": false} {
+			review, err := typed.AuthorizationV1().SelfSubjectAccessReviews().Create(ctx, &authorizationv1.SelfSubjectAccessReview{
+				Spec: authorizationv1.SelfSubjectAccessReviewSpec{ResourceAttributes: &authorizationv1.ResourceAttributes{
+					Namespace: namespace, Verb: verb, Group: acctest.FabricGVR.Group, Resource: "fabrics"}},
+			}, metav1.CreateOptions{})
+			if err != nil {
+				return err
+			}
+			if verb != "escalate" && review.Status.Allowed != want {
+				return fmt.Errorf("access review: %s fabrics allowed=%v, want %v", verb, review.Status.Allowed, want)
+			}
+		}
+		review, err := typed.AuthorizationV1().SelfSubjectAccessReviews().Create(ctx, &authorizationv1.SelfSubjectAccessReview{
+			Spec: authorizationv1.SelfSubjectAccessReviewSpec{ResourceAttributes: &authorizationv1.ResourceAttributes{
+				Namespace: namespace, Verb: "delete", Resource: "secrets"}},
+		}, metav1.CreateOptions{})
+		if err != nil || review.Status.Allowed {
+			return fmt.Errorf("access review: deleting secrets should be denied (allowed=%v, err=%v)", review != nil && review.Status.Allowed, err)
+		}
+		return nil
+	}
+}
+
+func TestAccRBACSetup_clusterScopeSecretToken(t *testing.T) {
+	acctest.PreCheck(t)
+	ns := acctest.Name("rbac")
+	other := acctest.Namespace(t)
+	sa := acctest.Name("sa")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories,
+		CheckDestroy:             rbacGone(t, ns, sa, true, true),
+		Steps: []resource.TestStep{
+			{
+				Config: rbacConfig(ns, sa, ""),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(rbacAddr, tfjsonpath.New("namespace_created"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(rbacAddr, tfjsonpath.New("secret_name"), knownvalue.StringExact(sa+"-token")),
+					statecheck.ExpectKnownValue(rbacAddr, tfjsonpath.New("host"), knownvalue.StringExact(acctest.C.REST.Host)),
+					statecheck.ExpectKnownValue(rbacAddr, tfjsonpath.New("rules"), knownvalue.ListSizeExact(4)),
+				},
+				Check: resource.ComposeTestCheckFunc(
+					grants(t, ns, other, true),
+					resource.TestCheckResourceAttrSet(rbacAddr, "ca_certificate"),
+					resource.TestCheckResourceAttrSet(rbacAddr, "service_account_uid"),
+				),
+			},
+			{
+				ResourceName:            rbacAddr,
+				ImportState:             true,
+				ImportStateId:           fmt.Sprintf("%s/%s/%s/cluster", ns, sa, sa),
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"namespace_created"},
+			},
+		},
+	})
+}
+
+func TestAccRBACSetup_namespaceScopeBoundToken(t *testing.T) {
+	ns := acctest.Namespace(t) // exists already: not created, so never deleted
+	other := acctest.Namespace(t)
+	sa := acctest.Name("sa")
+	var firstToken string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories,
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		CheckDestroy:             rbacGone(t, ns, sa, false, false),
+		Steps: []resource.TestStep{
+			{
+				Config: rbacConfig(ns, sa, `
+  scope                    = "namespace"
+  token_type               = "bound"
+  token_expiration_seconds = 600
+  token_renewal_percent    = 99
+`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(rbacAddr, tfjsonpath.New("namespace_created"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(rbacAddr, tfjsonpath.New("secret_name"), knownvalue.StringExact("")),
+					statecheck.ExpectKnownValue(rbacAddr, tfjsonpath.New("token_expires_at"), knownvalue.NotNull()),
+				},
+				Check: resource.ComposeTestCheckFunc(grants(t, ns, other, false), func(s *terraform.State) error {
+					firstToken = s.RootModule().Resources[rbacAddr].Primary.Attributes["token"]
+					return nil
+				}),
+			},
+			{
+				// Less than 99 % of the 600 s lifetime is left after 7 s: the
+				// plan renews the token.
+				PreConfig: func() { time.Sleep(7 * time.Second) },
+				Config: rbacConfig(ns, sa, `
+  scope                    = "namespace"
+  token_type               = "bound"
+  token_expiration_seconds = 600
+  token_renewal_percent    = 99
+`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(rbacAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue(rbacAddr, tfjsonpath.New("token")),
+				}},
+				Check: resource.ComposeTestCheckFunc(grants(t, ns, other, false), func(s *terraform.State) error {
+					if s.RootModule().Resources[rbacAddr].Primary.Attributes["token"] == firstToken {
+						return fmt.Errorf("the token was not renewed")
+					}
+					return nil
+				}),
+			},
+		},
+	})
+	if _, err := acctest.C.Typed.CoreV1().Namespaces().Get(context.Background(), ns, metav1.GetOptions{}); err != nil {
+		t.Fatalf("the namespace that existed before must survive destroy: %v", err)
+	}
+}
+
+func TestAccRBACSetup_existingAdoptRepairUpdate(t *testing.T) {
+	ns := acctest.Namespace(t)
+	sa := acctest.Name("sa")
+	ctx := context.Background()
+	_, err := acctest.C.Typed.CoreV1().ServiceAccounts(ns).Create(ctx, &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: sa}}, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories,
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		CheckDestroy:             rbacGone(t, ns, sa, true, false),
+		Steps: []resource.TestStep{
+			{
+				Config: rbacConfig(ns, sa, ""),
+				ExpectError: acctest.Error("RBAC Objects Already Exist", fmt.Sprintf("ServiceAccount %s/%s", ns, sa),
+					fmt.Sprintf("terraform import hedgehog_rbac_setup.<resource name> %s/%s/%s/cluster", ns, sa, sa), "adopt_existing = true"),
+			},
+			{
+				Config: rbacConfig(ns, sa, "adopt_existing = true"),
+				Check:  resource.TestCheckResourceAttrSet(rbacAddr, "token"),
+			},
+			{
+				// Every part deleted out of band shows in the plan and comes back.
+				PreConfig: func() {
+					_ = acctest.C.Typed.RbacV1().ClusterRoleBindings().Delete(ctx, sa, metav1.DeleteOptions{})
+					_ = acctest.C.Typed.RbacV1().ClusterRoles().Delete(ctx, sa, metav1.DeleteOptions{})
+					_ = acctest.C.Typed.CoreV1().Secrets(ns).Delete(ctx, sa+"-token", metav1.DeleteOptions{})
+					_ = acctest.C.Typed.CoreV1().ServiceAccounts(ns).Delete(ctx, sa, metav1.DeleteOptions{})
+				},
+				Config: rbacConfig(ns, sa, "adopt_existing = true"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(rbacAddr, plancheck.ResourceActionUpdate),
+				}},
+				Check: resource.ComposeTestCheckFunc(grants(t, ns, acctest.Namespace(t), true), func(*terraform.State) error {
+					_, err := acctest.C.Typed.RbacV1().ClusterRoleBindings().Get(ctx, sa, metav1.GetOptions{})
+					return err
+				}),
+			},
+			{
+				// Rules change in place.
+				Config: rbacConfig(ns, sa, `
+  adopt_existing = true
+  labels         = { team = "netops" }
+  rules = [{
+    api_groups = ["wiring.githedgehog.com"]
+    resources  = ["fabrics"]
+    verbs      = ["get", "list"]
+  }]
+`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(rbacAddr, plancheck.ResourceActionUpdate),
+				}},
+				Check: func(*terraform.State) error {
+					role, err := acctest.C.Typed.RbacV1().ClusterRoles().Get(ctx, sa, metav1.GetOptions{})
+					if err != nil {
+						return err
+					}
+					if len(role.Rules) != 1 || strings.Join(role.Rules[0].Verbs, ",") != "get,list" || role.Labels["team"] != "netops" {
+						return fmt.Errorf("ClusterRole %s: rules %v, labels %v", sa, role.Rules, role.Labels)
+					}
+					return nil
+				},
+			},
+			{
+				// A rule edited out of band shows as a difference.
+				PreConfig: func() {
+					role, err := acctest.C.Typed.RbacV1().ClusterRoles().Get(ctx, sa, metav1.GetOptions{})
+					if err != nil {
+						t.Fatal(err)
+					}
+					role.Rules[0].Verbs = append(role.Rules[0].Verbs, "delete")
+					if _, err := acctest.C.Typed.RbacV1().ClusterRoles().Update(ctx, role, metav1.UpdateOptions{}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: rbacConfig(ns, sa, `
+  adopt_existing = true
+  labels         = { team = "netops" }
+  rules = [{
+    api_groups = ["wiring.githedgehog.com"]
+    resources  = ["fabrics"]
+    verbs      = ["get", "list"]
+  }]
+`),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+		},
+	})
+}
+
+func TestAccRBACSetup_namespaceWithFabrics(t *testing.T) {
+	acctest.PreCheck(t)
+	ns := acctest.Name("rbac")
+	sa := acctest.Name("sa")
+	fabric := acctest.Name("fab")
+	cfg := func(force bool) string {
+		return rbacConfig(ns, sa, fmt.Sprintf("force_destroy_namespace = %v", force))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories,
+		CheckDestroy:             rbacGone(t, ns, sa, true, true),
+		Steps: []resource.TestStep{
+			{
+				Config: cfg(false),
+				Check: func(*terraform.State) error {
+					// A fabric that this resource did not create.
+					applyAs(t, ns, fabric, "someone-else", map[string]any{"name": fabric, "asn": 65000})
+					return nil
+				},
+			},
+			{
+				Config:      cfg(false),
+				Destroy:     true,
+				ExpectError: acctest.Error("Namespace Holds Other Objects", "Fabric "+fabric, "force_destroy_namespace = true", "Nothing was deleted"),
+			},
+			{
+				// Refused: everything is still there.
+				Config: cfg(true),
+				Check: func(*terraform.State) error {
+					if acctest.Fabric(t, ns, fabric) == nil {
+						return fmt.Errorf("the fabric is gone after the refused destroy")
+					}
+					_, err := acctest.C.Typed.CoreV1().ServiceAccounts(ns).Get(context.Background(), sa, metav1.GetOptions{})
+					return err
+				},
+			},
+		},
+	})
+}
+
+// rbacGone checks that destroy removed what the resource created, and the
+// namespace exactly when it was created by the resource.
+func rbacGone(t *testing.T, ns, sa string, clusterScope, namespaceCreated bool) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		ctx := context.Background()
+		if _, err := acctest.C.Typed.CoreV1().ServiceAccounts(ns).Get(ctx, sa, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+			return fmt.Errorf("service account %s/%s still exists (%v)", ns, sa, err)
+		}
+		if clusterScope {
+			if _, err := acctest.C.Typed.RbacV1().ClusterRoleBindings().Get(ctx, sa, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+				return fmt.Errorf("cluster role binding %s still exists (%v)", sa, err)
+			}
+			if _, err := acctest.C.Typed.RbacV1().ClusterRoles().Get(ctx, sa, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+				return fmt.Errorf("cluster role %s still exists (%v)", sa, err)
+			}
+		} else if _, err := acctest.C.Typed.RbacV1().RoleBindings(ns).Get(ctx, sa, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+			return fmt.Errorf("role binding %s/%s still exists (%v)", ns, sa, err)
+		}
+		_, err := acctest.C.Typed.CoreV1().Namespaces().Get(ctx, ns, metav1.GetOptions{})
+		if namespaceCreated && !apierrors.IsNotFound(err) {
+			return fmt.Errorf("namespace %s, created by the resource, still exists (%v)", ns, err)
+		}
+		if !namespaceCreated && err != nil {
+			return fmt.Errorf("namespace %s, which existed before, is gone: %v", ns, err)
+		}
+		return nil
+	}
+}

@@ -3,9 +3,15 @@ package acctest
 import (
 	"context"
 	"fmt"
+	authenticationv1 "k8s.io/api/authentication/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -133,4 +139,86 @@ func Error(phrases ...string) *regexp.Regexp {
 		parts[i] = strings.Join(strings.Fields(regexp.QuoteMeta(p)), `\s+`)
 	}
 	return regexp.MustCompile(`(?s)` + strings.Join(parts, ".*"))
+}
+
+var (
+	execPluginOnce sync.Once
+	execPluginPath string
+	execPluginErr  error
+)
+
+// ExecPlugin builds the test credential plugin (once per test binary).
+func ExecPlugin(t *testing.T) string {
+	t.Helper()
+	execPluginOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "hedgehog-execplugin-")
+		if err != nil {
+			execPluginErr = err
+			return
+		}
+		execPluginPath = filepath.Join(dir, "execplugin")
+		cmd := exec.Command("go", "build", "-o", execPluginPath, "./internal/acctest/execplugin")
+		cmd.Dir = Root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			execPluginErr = fmt.Errorf("building the exec plugin: %v\n%s", err, out)
+		}
+	})
+	if execPluginErr != nil {
+		t.Fatal(execPluginErr)
+	}
+	return execPluginPath
+}
+
+// ServiceAccountToken creates a service account in namespace, binds it to
+// clusterRole when one is given (cluster-wide), and returns a token for it.
+func ServiceAccountToken(t *testing.T, namespace, name, clusterRole string) string {
+	t.Helper()
+	ctx := context.Background()
+	_, err := C.Typed.CoreV1().ServiceAccounts(namespace).Create(ctx, &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: name}}, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatalf("creating service account %s/%s: %v", namespace, name, err)
+	}
+	if clusterRole != "" {
+		binding := &rbacv1.ClusterRoleBinding{
+			ObjectMeta: metav1.ObjectMeta{Name: namespace + "-" + name},
+			RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: clusterRole},
+			Subjects:   []rbacv1.Subject{{Kind: "ServiceAccount", Name: name, Namespace: namespace}},
+		}
+		if _, err := C.Typed.RbacV1().ClusterRoleBindings().Create(ctx, binding, metav1.CreateOptions{}); err != nil {
+			t.Fatalf("binding %s/%s to %s: %v", namespace, name, clusterRole, err)
+		}
+		t.Cleanup(func() {
+			_ = C.Typed.RbacV1().ClusterRoleBindings().Delete(context.Background(), binding.Name, metav1.DeleteOptions{})
+		})
+	}
+	seconds := int64(3600)
+	tr, err := C.Typed.CoreV1().ServiceAccounts(namespace).CreateToken(ctx, name,
+		&authenticationv1.TokenRequest{Spec: authenticationv1.TokenRequestSpec{ExpirationSeconds: &seconds}}, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatalf("requesting a token for %s/%s: %v", namespace, name, err)
+	}
+	return tr.Status.Token
+}
+
+// CACert is the PEM CA of the test cluster's API server.
+func CACert(t *testing.T) string {
+	t.Helper()
+	if len(C.REST.CAData) > 0 {
+		return string(C.REST.CAData)
+	}
+	raw, err := os.ReadFile(C.REST.CAFile)
+	if err != nil {
+		t.Fatalf("reading the cluster CA: %v", err)
+	}
+	return string(raw)
+}
+
+// WriteFile writes a file into a directory that lives as long as the test.
+func WriteFile(t *testing.T, name, content string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }

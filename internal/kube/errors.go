@@ -51,7 +51,7 @@ func IsObjectNotFound(err error) bool {
 	return apierrors.IsNotFound(err) && !IsKindNotFound(err)
 }
 
-var forbiddenUser = regexp.MustCompile(`User "([^"]*)"`)
+var forbidden = regexp.MustCompile(`User "([^"]*)" cannot (\S+) resource "([^"]*)"(?: in API group "([^"]*)")?(?: in the namespace "([^"]*)")?`)
 
 // Explain turns an error from a call into a summary and a detail that say what
 // happened and what to do; the detail ends with the API server's own words.
@@ -74,18 +74,23 @@ func (c *Client) Explain(err error, t Target) (summary, detail string) {
 				"renew it (a new token, a current kubeconfig) or check which context and user the provider uses.\n\nAPI server: %s",
 			c.Host, c.Identity, t.Verb, t.object(), st.Message)
 	case st.Code == http.StatusForbidden:
-		who := c.Identity
-		if m := forbiddenUser.FindStringSubmatch(st.Message); m != nil {
-			who = fmt.Sprintf("%q", m[1])
+		// The API server's own words say exactly who was refused what.
+		who, verb, resource, namespace := c.Identity, t.Verb, t.Resource, t.Namespace
+		if m := forbidden.FindStringSubmatch(st.Message); m != nil {
+			who, verb, resource, namespace = fmt.Sprintf("%q", m[1]), m[2], m[3], m[5]
+			if m[4] != "" {
+				resource += "." + m[4]
+			}
 		}
 		where := "cluster-wide"
-		if t.Namespace != "" {
-			where = fmt.Sprintf("in namespace %q", t.Namespace)
+		if namespace != "" {
+			where = fmt.Sprintf("in namespace %q", namespace)
 		}
 		return "Kubernetes Permission Denied", fmt.Sprintf(
-			"%s may not %s %s %s (HTTP 403). Grant that verb with an RBAC rule — the hedgehog_rbac_setup resource creates a role with "+
-				"what this provider needs — or configure an identity that has it.\n\nAPI server: %s",
-			who, t.Verb, t.Resource, where, st.Message)
+			"%s may not %s %s %s (HTTP 403), so the provider could not %s %s. Grant that verb with an RBAC rule — the "+
+				"hedgehog_rbac_setup resource creates a role with what this provider needs — or configure an identity that has it."+
+				"\n\nAPI server: %s",
+			who, verb, resource, where, t.Verb, t.object(), st.Message)
 	case IsKindNotFound(err):
 		group := t.Resource
 		if i := strings.Index(group, "."); i >= 0 {

@@ -2,7 +2,9 @@ package kube
 
 import (
 	"context"
+
 	"errors"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"sync"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -160,6 +162,14 @@ func (o *Objects) Exists(ctx context.Context, namespace, name string) (bool, err
 	s, err := o.load(ctx, o.names, namespace, func(ctx context.Context) (map[string]*unstructured.Unstructured, error) {
 		return o.listNames(ctx, namespace)
 	})
+	if apierrors.IsForbidden(err) {
+		// No right to list: ask for the one object instead.
+		_, err := o.api(namespace).Get(ctx, name, metav1.GetOptions{})
+		if IsObjectNotFound(err) {
+			return false, nil
+		}
+		return err == nil, err
+	}
 	if err != nil {
 		return false, err
 	}

@@ -207,7 +207,7 @@ func (d *healthDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 			}()
 		}
 		wg.Wait()
-		m.Problems = h.problems
+		m.Problems = append([]string{}, h.problems...)
 	}
 	m.OverallStatus = types.StringValue("healthy")
 	if len(m.Problems) > 0 {

@@ -232,6 +232,6 @@ func (s selector) ValidateString(ctx context.Context, req validator.StringReques
 	}
 	if err != nil {
 		resp.Diagnostics.Append(diag.NewAttributeErrorDiagnostic(req.Path, "Invalid Selector",
-			fmt.Sprintf("%q %s: %v", req.ConfigValue.ValueString(), s.Description(ctx), err)))
+			fmt.Sprintf("Attribute %s: %q %s: %v", req.Path, req.ConfigValue.ValueString(), s.Description(ctx), err)))
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -47,12 +46,12 @@ func (r *Resource) Metadata(_ context.Context, req resource.MetadataRequest, res
 
 var schemas sync.Map // *Kind → rschema.Schema: built once, read on every call
 
-func (r *Resource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *Resource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	if s, ok := schemas.Load(r.kind); ok {
 		resp.Schema = s.(rschema.Schema)
 		return
 	}
-	s := r.kind.resourceSchema(ctx)
+	s := r.kind.resourceSchema()
 	schemas.Store(r.kind, s)
 	resp.Schema = s
 }
@@ -151,10 +150,10 @@ func (r *Resource) Create(ctx context.Context, req resource.CreateRequest, resp 
 		return
 	}
 	attrs := attributes(req.Plan.Raw, &resp.Diagnostics)
-	ctx, cancel, ok := r.deadline(ctx, req.Plan, "create", &resp.Diagnostics)
-	if !ok {
+	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel, _ := deadline(ctx, attrs, "create")
 	defer cancel()
 	obj, err := r.kind.toObject(r.cfg, attrs)
 	if err != nil {
@@ -237,24 +236,19 @@ func (r *Resource) apply(ctx context.Context, api *kube.Objects, obj *unstructur
 	return api.Apply(ctx, obj, r.cfg.FieldManager, true)
 }
 
-// deadline bounds an operation by its configured timeout.
-func (r *Resource) deadline(ctx context.Context, plan tfsdk.Plan, op string, diags *diag.Diagnostics) (context.Context, context.CancelFunc, bool) {
-	var t timeouts.Value
-	diags.Append(plan.GetAttribute(ctx, path.Root("timeouts"), &t)...)
+// deadline bounds an operation by its configured timeout (validated at plan).
+func deadline(ctx context.Context, attrs map[string]tftypes.Value, op string) (context.Context, context.CancelFunc, time.Duration) {
 	d, _ := time.ParseDuration(DefaultTimeout)
-	var errs diag.Diagnostics
-	switch op {
-	case "create":
-		d, errs = t.Create(ctx, d)
-	case "update":
-		d, errs = t.Update(ctx, d)
-	}
-	diags.Append(errs...)
-	if diags.HasError() {
-		return ctx, func() {}, false
+	var t map[string]tftypes.Value
+	if v := attrs["timeouts"]; v.IsKnown() && !v.IsNull() && v.As(&t) == nil {
+		if s := str(t[op]); s != "" {
+			if parsed, err := time.ParseDuration(s); err == nil {
+				d = parsed
+			}
+		}
 	}
 	ctx, cancel := context.WithTimeout(ctx, d)
-	return ctx, cancel, true
+	return ctx, cancel, d
 }
 
 // waitReady waits, when wait_for_ready is set, until the controller has
@@ -330,10 +324,10 @@ func (r *Resource) Update(ctx context.Context, req resource.UpdateRequest, resp 
 		return
 	}
 	attrs := attributes(req.Plan.Raw, &resp.Diagnostics)
-	ctx, cancel, ok := r.deadline(ctx, req.Plan, "update", &resp.Diagnostics)
-	if !ok {
+	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel, _ := deadline(ctx, attrs, "update")
 	defer cancel()
 	obj, err := r.kind.toObject(r.cfg, attrs)
 	if err != nil {
@@ -356,15 +350,10 @@ func (r *Resource) Delete(ctx context.Context, req resource.DeleteRequest, resp 
 		return
 	}
 	attrs := attributes(req.State.Raw, &resp.Diagnostics)
-	var t timeouts.Value
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("timeouts"), &t)...)
-	d, _ := time.ParseDuration(DefaultTimeout)
-	d, errs := t.Delete(ctx, d)
-	resp.Diagnostics.Append(errs...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, d)
+	ctx, cancel, d := deadline(ctx, attrs, "delete")
 	defer cancel()
 
 	namespace, name := str(attrs["namespace"]), str(attrs["name"])

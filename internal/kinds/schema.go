@@ -1,10 +1,8 @@
 package kinds
 
 import (
-	"context"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
@@ -20,7 +18,7 @@ import (
 // otherwise.
 const DefaultTimeout = "10m"
 
-func (k *Kind) resourceSchema(ctx context.Context) rschema.Schema {
+func (k *Kind) resourceSchema() rschema.Schema {
 	attrs := map[string]rschema.Attribute{
 		"id": rschema.StringAttribute{
 			Computed:            true,
@@ -75,12 +73,18 @@ func (k *Kind) resourceSchema(ctx context.Context) rschema.Schema {
 			MarkdownDescription: "Take over fields that another server-side apply manager owns instead of failing with a conflict. " +
 				"Fields changed by imperative edits (`kubectl edit`, `kubectl patch`) are drift and are always set back. Default `false`.",
 		},
-		"timeouts": timeouts.Attributes(ctx, timeouts.Opts{
-			Create: true, Update: true, Delete: true,
-			CreateDescription: "How long create may take, including the wait for readiness (default `" + DefaultTimeout + "`). A duration such as `30s` or `5m`.",
-			UpdateDescription: "How long update may take, including the wait for readiness (default `" + DefaultTimeout + "`).",
-			DeleteDescription: "How long delete may wait for the object to be gone, finalizers included (default `" + DefaultTimeout + "`).",
-		}),
+		"timeouts": rschema.SingleNestedAttribute{
+			Optional:            true,
+			MarkdownDescription: "How long operations may take, each as a duration such as `30s` or `5m`.",
+			Attributes: map[string]rschema.Attribute{
+				"create": rschema.StringAttribute{Optional: true, Validators: []validator.String{Duration()},
+					MarkdownDescription: "Create, including the wait for readiness. Default `" + DefaultTimeout + "`."},
+				"update": rschema.StringAttribute{Optional: true, Validators: []validator.String{Duration()},
+					MarkdownDescription: "Update, including the wait for readiness. Default `" + DefaultTimeout + "`."},
+				"delete": rschema.StringAttribute{Optional: true, Validators: []validator.String{Duration()},
+					MarkdownDescription: "Delete, until the object is gone (finalizers included). Default `" + DefaultTimeout + "`."},
+			},
+		},
 		"status": rschema.SingleNestedAttribute{
 			Computed:            true,
 			MarkdownDescription: "What the controller last reported (read-only).",

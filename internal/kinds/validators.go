@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -27,7 +28,7 @@ func (v dnsLabel) ValidateString(ctx context.Context, req validator.StringReques
 	}
 	if errs := validation.IsDNS1123Label(req.ConfigValue.ValueString()); len(errs) > 0 {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Kubernetes Name",
-			fmt.Sprintf("%q %s (%s).", req.ConfigValue.ValueString(), v.Description(ctx), strings.Join(errs, "; ")))
+			fmt.Sprintf("Attribute %s: %q %s (%s).", req.Path, req.ConfigValue.ValueString(), v.Description(ctx), strings.Join(errs, "; ")))
 	}
 }
 
@@ -65,11 +66,11 @@ func (v metaMap) ValidateMap(ctx context.Context, req validator.MapRequest, resp
 		p := req.Path.AtMapKey(key)
 		if errs := validation.IsQualifiedName(key); len(errs) > 0 {
 			resp.Diagnostics.AddAttributeError(p, "Invalid Kubernetes "+strings.ToUpper(v.what()[:1])+v.what()[1:]+" Key",
-				fmt.Sprintf("%s key %q is not valid: %s. Rule: %s.", v.what(), key, strings.Join(errs, "; "), v.Description(ctx)))
+				fmt.Sprintf("Attribute %s: %s key %q is not valid: %s. Rule: %s.", req.Path, v.what(), key, strings.Join(errs, "; "), v.Description(ctx)))
 		}
 		if v.labels && key == ManagedLabel {
 			resp.Diagnostics.AddAttributeError(p, "Reserved Label",
-				fmt.Sprintf("The label %q is set by the provider on every object it manages; leave it out of labels.", ManagedLabel))
+				fmt.Sprintf("Attribute %s: the label %q is set by the provider on every object it manages; leave it out of labels.", req.Path, ManagedLabel))
 		}
 		s, ok := elem.(types.String)
 		if !ok || s.IsUnknown() || s.IsNull() || !v.labels {
@@ -77,7 +78,26 @@ func (v metaMap) ValidateMap(ctx context.Context, req validator.MapRequest, resp
 		}
 		if errs := validation.IsValidLabelValue(s.ValueString()); len(errs) > 0 {
 			resp.Diagnostics.AddAttributeError(p, "Invalid Kubernetes Label Value",
-				fmt.Sprintf("label value %q for key %q is not valid: %s.", s.ValueString(), key, strings.Join(errs, "; ")))
+				fmt.Sprintf("Attribute %s: label value %q for key %q is not valid: %s.", req.Path, s.ValueString(), key, strings.Join(errs, "; ")))
 		}
+	}
+}
+
+// Duration checks a positive Go duration, such as 30s or 5m.
+func Duration() validator.String { return duration{} }
+
+type duration struct{}
+
+func (duration) Description(context.Context) string {
+	return "must be a positive duration such as 30s, 1m30s or 2h"
+}
+func (v duration) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v duration) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if d, err := time.ParseDuration(req.ConfigValue.ValueString()); err != nil || d <= 0 {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Duration",
+			fmt.Sprintf("Attribute %s: %q %s.", req.Path, req.ConfigValue.ValueString(), v.Description(ctx)))
 	}
 }

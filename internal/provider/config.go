@@ -168,7 +168,7 @@ func (p *hedgehogProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 					"`. Two configurations that manage the same fields should use different names, so that conflicts show." +
 					envDoc("HEDGEHOG_FIELD_MANAGER"),
 				Validators: []validator.String{stringvalidator.LengthBetween(1, 128)}},
-			"request_timeout": schema.StringAttribute{Optional: true, Validators: []validator.String{duration{}},
+			"request_timeout": schema.StringAttribute{Optional: true, Validators: []validator.String{kinds.Duration()},
 				MarkdownDescription: "How long one attempt of an API request may take, as a duration (`30s`, `2m`). Default `30s`." +
 					envDoc("HEDGEHOG_REQUEST_TIMEOUT")},
 			"max_retries": schema.Int64Attribute{Optional: true,
@@ -202,7 +202,7 @@ func (v apiGroup) ValidateString(ctx context.Context, req validator.StringReques
 	}
 	s := req.ConfigValue.ValueString()
 	if errs := validation.IsDNS1123Subdomain(s); len(errs) > 0 || !strings.Contains(s, ".") {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid API Group", fmt.Sprintf("%q %s.", s, v.Description(ctx)))
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid API Group", fmt.Sprintf("Attribute %s: %q %s.", req.Path, s, v.Description(ctx)))
 	}
 }
 
@@ -434,6 +434,9 @@ func (r *resolver) settings(ctx context.Context, m providerModel) (kube.Settings
 	s.Exec = r.exec(ctx, m.Exec)
 
 	pathsAttr := "config_path"
+	if !m.ConfigPath.IsNull() && !m.ConfigPaths.IsNull() {
+		r.source["config_paths"] = "the config_paths attribute"
+	}
 	switch {
 	case m.ConfigPath.IsUnknown() || m.ConfigPaths.IsUnknown():
 		r.unknown = append(r.unknown, "config_path")

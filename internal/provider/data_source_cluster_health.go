@@ -28,22 +28,6 @@ import (
 
 var saRef = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$`)
 
-// duration checks a Go duration string.
-type duration struct{}
-
-func (duration) Description(context.Context) string {
-	return "must be a positive duration such as 10s, 1m30s or 2m"
-}
-func (v duration) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-func (v duration) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if d, err := time.ParseDuration(req.ConfigValue.ValueString()); err != nil || d <= 0 {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Duration", fmt.Sprintf("%q %s.", req.ConfigValue.ValueString(), v.Description(ctx)))
-	}
-}
-
 // fabricVerbs are the verbs the permissions check asks about.
 var fabricVerbs = []string{"get", "list", "watch", "create", "update", "patch", "delete"}
 
@@ -133,7 +117,7 @@ func (d *healthDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 				Validators: []validator.String{stringvalidator.RegexMatches(saRef, "must be <namespace>/<name>")},
 				MarkdownDescription: "Check the rights of this service account (`<namespace>/<name>`, through a SubjectAccessReview) " +
 					"instead of the provider's own identity (SelfSubjectAccessReview)."},
-			"check_timeout": schema.StringAttribute{Optional: true, Validators: []validator.String{duration{}},
+			"check_timeout": schema.StringAttribute{Optional: true, Validators: []validator.String{kinds.Duration()},
 				MarkdownDescription: "How long each check may take, as a duration. Default `10s`."},
 			"overall_status": schema.StringAttribute{Computed: true,
 				MarkdownDescription: "`healthy` when every check is healthy, `unhealthy` otherwise."},

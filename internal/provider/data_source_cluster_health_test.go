@@ -148,7 +148,9 @@ func TestAccClusterHealth_nodes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { _ = acctest.C.Typed.CoreV1().Nodes().Delete(context.Background(), node.Name, metav1.DeleteOptions{}) })
+		t.Cleanup(func() {
+			_ = acctest.C.Typed.CoreV1().Nodes().Delete(context.Background(), node.Name, metav1.DeleteOptions{})
+		})
 		node.Status.Conditions = []corev1.NodeCondition{{Type: corev1.NodeReady, Status: ready, LastHeartbeatTime: metav1.Now()}}
 		if _, err := acctest.C.Typed.CoreV1().Nodes().UpdateStatus(ctx, node, metav1.UpdateOptions{}); err != nil {
 			t.Fatal(err)

@@ -406,6 +406,6 @@ func (v dnsSubdomain) ValidateString(ctx context.Context, req validator.StringRe
 	}
 	if errs := validationIsDNS1123Subdomain(req.ConfigValue.ValueString()); len(errs) > 0 {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Kubernetes Name",
-			fmt.Sprintf("%q %s (%s).", req.ConfigValue.ValueString(), v.Description(ctx), strings.Join(errs, "; ")))
+			fmt.Sprintf("Attribute %s: %q %s (%s).", req.Path, req.ConfigValue.ValueString(), v.Description(ctx), strings.Join(errs, "; ")))
 	}
 }

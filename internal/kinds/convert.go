@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"reflect"
 	"sort"
+	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
@@ -296,5 +297,16 @@ func canonical(j any) any {
 	case bool:
 		return x
 	}
-	return toBigFloat(j).Text('g', -1)
+	// Integers compare exactly; other numbers at the float64 precision
+	// that JSON in the API server has.
+	f := toBigFloat(j)
+	if f.IsInt() {
+		i, _ := f.Int(nil)
+		return canonicalNumber(i.String())
+	}
+	x, _ := f.Float64()
+	return canonicalNumber(strconv.FormatFloat(x, 'g', -1, 64))
 }
+
+// canonicalNumber keeps numbers apart from strings that read the same.
+type canonicalNumber string

@@ -123,14 +123,13 @@ func (c *Client) Explain(err error, t Target) (summary, detail string) {
 
 func (c *Client) explainTransport(err error, t Target) (string, string) {
 	var (
-		unknownCA *x509.UnknownAuthorityError
+		unknownCA x509.UnknownAuthorityError
 		hostname  x509.HostnameError
 		invalid   x509.CertificateInvalidError
 		record    tls.RecordHeaderError
-		verify    *tls.CertificateVerificationError
 	)
 	switch {
-	case errors.As(err, &unknownCA), errors.As(err, &verify) && errors.As(verify.Err, &unknownCA):
+	case errors.As(err, &unknownCA):
 		return "Kubernetes TLS Verification Failed", fmt.Sprintf(
 			"The certificate of the API server at %s is not signed by a trusted certificate authority. Set cluster_ca_certificate "+
 				"(or the kubeconfig's certificate-authority) to the cluster's CA. insecure = true would skip verification, which lets "+

@@ -29,6 +29,7 @@ func health(path ...string) tfjsonpath.Path {
 }
 
 func TestAccClusterHealth_healthy(t *testing.T) {
+	acctest.PreCheck(t)
 	ns := acctest.Namespace(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories,
@@ -56,6 +57,7 @@ data "hedgehog_cluster_health" "this" {
 }
 
 func TestAccClusterHealth_problems(t *testing.T) {
+	acctest.PreCheck(t)
 	ns := acctest.Namespace(t)
 	// A service account with no rights at all, and a CRD group that does not exist.
 	token := acctest.ServiceAccountToken(t, ns, "nobody", "")
@@ -138,6 +140,7 @@ data "hedgehog_cluster_health" "this" {
 }
 
 func TestAccClusterHealth_nodes(t *testing.T) {
+	acctest.PreCheck(t)
 	// Counts exact numbers of nodes: needs a cluster with none of its own.
 	acctest.NeedLocal(t)
 	// Nodes registered through the API, as kubelets would register them.

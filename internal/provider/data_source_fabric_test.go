@@ -16,6 +16,7 @@ import (
 )
 
 func TestAccFabricDataSource(t *testing.T) {
+	acctest.PreCheck(t)
 	ns := acctest.Namespace(t)
 	name := acctest.Name("fab")
 	resource.ParallelTest(t, resource.TestCase{
@@ -101,6 +102,7 @@ func toStrings(m map[string]any) map[string]string {
 }
 
 func TestAccFabricsDataSource(t *testing.T) {
+	acctest.PreCheck(t)
 	ns := acctest.Namespace(t)
 	other := acctest.Namespace(t)
 	// More than one LIST page (500): pagination must be followed.

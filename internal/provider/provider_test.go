@@ -73,6 +73,7 @@ func adminCredentials(t *testing.T) (cert, key string) {
 }
 
 func TestAccProvider_kubeconfig(t *testing.T) {
+	acctest.PreCheck(t)
 	resource.ParallelTest(t, connects(t, fmt.Sprintf("provider \"hedgehog\" {\n  config_path = %s\n}\n", hcl(acctest.C.Kubeconfig))))
 }
 

@@ -121,6 +121,7 @@ func applyAs(t *testing.T, namespace, name, manager string, spec map[string]any)
 }
 
 func TestAccFabric_lifecycle(t *testing.T) {
+	acctest.PreCheck(t)
 	ns := acctest.Namespace(t)
 	name := acctest.Name("fab")
 	full := `
@@ -262,6 +263,7 @@ func TestAccFabric_lifecycle(t *testing.T) {
 }
 
 func TestAccFabric_numberFormatsAndEmptyObjects(t *testing.T) {
+	acctest.PreCheck(t)
 	ns := acctest.Namespace(t)
 	name := acctest.Name("fab")
 	resource.ParallelTest(t, resource.TestCase{
@@ -291,6 +293,7 @@ func TestAccFabric_numberFormatsAndEmptyObjects(t *testing.T) {
 }
 
 func TestAccFabric_import(t *testing.T) {
+	acctest.PreCheck(t)
 	ns := acctest.Namespace(t)
 	name := acctest.Name("fab")
 	provider := acctest.Provider(fmt.Sprintf("namespace = %q", ns))
@@ -343,6 +346,7 @@ resource "hedgehog_fabric" "test" {
 }
 
 func TestAccFabric_alreadyExists(t *testing.T) {
+	acctest.PreCheck(t)
 	ns := acctest.Namespace(t)
 	name := acctest.Name("fab")
 	applyAs(t, ns, name, "kubectl", map[string]any{"name": name, "asn": 65010})
@@ -361,6 +365,7 @@ func TestAccFabric_alreadyExists(t *testing.T) {
 }
 
 func TestAccFabric_waitForReady(t *testing.T) {
+	acctest.PreCheck(t)
 	ns := acctest.Namespace(t)
 	acctest.Simulate(t, ns, 500*time.Millisecond)
 	name := acctest.Name("fab")
@@ -409,6 +414,7 @@ func TestAccFabric_waitForReady(t *testing.T) {
 }
 
 func TestAccFabric_waitFailed(t *testing.T) {
+	acctest.PreCheck(t)
 	ns := acctest.Namespace(t)
 	acctest.Simulate(t, ns, 200*time.Millisecond)
 	name := acctest.Name("fab")
@@ -440,6 +446,7 @@ func TestAccFabric_waitFailed(t *testing.T) {
 }
 
 func TestAccFabric_waitTimeout(t *testing.T) {
+	acctest.PreCheck(t)
 	ns := acctest.Namespace(t) // no simulator: nothing ever reports Ready
 	name := acctest.Name("fab")
 	body := `
@@ -468,6 +475,7 @@ func TestAccFabric_waitTimeout(t *testing.T) {
 }
 
 func TestAccFabric_finalizerBlocksDelete(t *testing.T) {
+	acctest.PreCheck(t)
 	ns := acctest.Namespace(t)
 	name := acctest.Name("fab")
 	cfg := fabricConfig(ns, name, `
@@ -503,6 +511,7 @@ func TestAccFabric_finalizerBlocksDelete(t *testing.T) {
 }
 
 func TestAccFabric_conflict(t *testing.T) {
+	acctest.PreCheck(t)
 	ns := acctest.Namespace(t)
 	name := acctest.Name("fab")
 	resource.ParallelTest(t, resource.TestCase{
@@ -574,6 +583,7 @@ resource "hedgehog_fabric" "test" {
 }
 
 func TestAccFabric_kindNotServed(t *testing.T) {
+	acctest.PreCheck(t)
 	ns := acctest.Namespace(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories,

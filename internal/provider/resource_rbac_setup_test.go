@@ -151,6 +151,7 @@ func TestAccRBACSetup_clusterScopeSecretToken(t *testing.T) {
 }
 
 func TestAccRBACSetup_namespaceScopeBoundToken(t *testing.T) {
+	acctest.PreCheck(t)
 	ns := acctest.Namespace(t) // exists already: not created, so never deleted
 	other := acctest.Namespace(t)
 	sa := acctest.Name("sa")
@@ -206,6 +207,7 @@ func TestAccRBACSetup_namespaceScopeBoundToken(t *testing.T) {
 }
 
 func TestAccRBACSetup_existingAdoptRepairUpdate(t *testing.T) {
+	acctest.PreCheck(t)
 	ns := acctest.Namespace(t)
 	sa := acctest.Name("sa")
 	ctx := context.Background()

@@ -3,8 +3,6 @@ package acctest
 import (
 	"context"
 	"fmt"
-	authenticationv1 "k8s.io/api/authentication/v1"
-	rbacv1 "k8s.io/api/rbac/v1"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -14,6 +12,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	authenticationv1 "k8s.io/api/authentication/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -151,7 +152,8 @@ var (
 func ExecPlugin(t *testing.T) string {
 	t.Helper()
 	execPluginOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "hedgehog-execplugin-")
+		// Built once for the whole test binary: it outlives any one test.
+		dir, err := os.MkdirTemp("", "hedgehog-execplugin-") //nolint:usetesting // see above
 		if err != nil {
 			execPluginErr = err
 			return

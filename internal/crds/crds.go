@@ -58,7 +58,11 @@ func For(group, version string) (Bundle, error) {
 		return Bundle{}, err
 	}
 	versions, _, _ := unstructured.NestedSlice(crd.Object, "spec", "versions")
-	versions[0].(map[string]any)["name"] = version
+	first, ok := versions[0].(map[string]any)
+	if !ok {
+		return Bundle{}, fmt.Errorf("the embedded Fabric CRD has no version; please report this issue to the provider developers")
+	}
+	first["name"] = version
 	if err := unstructured.SetNestedSlice(crd.Object, versions, "spec", "versions"); err != nil {
 		return Bundle{}, err
 	}

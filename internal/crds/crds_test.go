@@ -19,7 +19,7 @@ func TestForSubstitutesGroupAndVersion(t *testing.T) {
 		t.Errorf("group %q", g)
 	}
 	versions, _, _ := unstructured.NestedSlice(crd.Object, "spec", "versions")
-	if len(versions) != 1 || versions[0].(map[string]any)["name"] != "v1beta1" {
+	if name, _, _ := unstructured.NestedString(versions[0].(map[string]any), "name"); len(versions) != 1 || name != "v1beta1" { //nolint:forcetypeassert // a test: a panic is a failure
 		t.Errorf("versions %v", versions)
 	}
 	if crd.GetAnnotations()[HashAnnotation] != b.Hash || len(b.Hash) != 16 {
@@ -37,30 +37,30 @@ func TestForSubstitutesGroupAndVersion(t *testing.T) {
 
 func TestFabricSchemaIsStructural(t *testing.T) {
 	b, _ := For("wiring.githedgehog.com", "v1alpha2")
-	spec, _, _ := unstructured.NestedMap(b.Objects[0].Object, "spec", "versions")
-	_ = spec
 	v, _, _ := unstructured.NestedSlice(b.Objects[0].Object, "spec", "versions")
-	schema := v[0].(map[string]any)["schema"].(map[string]any)["openAPIV3Schema"].(map[string]any)
-	props := schema["properties"].(map[string]any)
-	specProps := props["spec"].(map[string]any)["properties"].(map[string]any)
+	version, _ := v[0].(map[string]any)
+	props, _, _ := unstructured.NestedMap(version, "schema", "openAPIV3Schema", "properties")
+	specProps, _, _ := unstructured.NestedMap(props, "spec", "properties")
 	for _, f := range []string{"name", "description", "asn", "spine_count", "leaf_count", "spine_leaf_links", "vpc_peering_config", "switch_config"} {
 		if _, ok := specProps[f]; !ok {
 			t.Errorf("spec.%s is missing", f)
 		}
 	}
-	statusProps := props["status"].(map[string]any)["properties"].(map[string]any)
+	statusProps, _, _ := unstructured.NestedMap(props, "status", "properties")
 	for _, f := range []string{"phase", "conditions", "spine_status", "leaf_status", "last_sync_time", "sync_error"} {
 		if _, ok := statusProps[f]; !ok {
 			t.Errorf("status.%s is missing", f)
 		}
 	}
-	if max := specProps["asn"].(map[string]any)["maximum"]; max != int64(4294967294) && max != float64(4294967294) {
-		t.Errorf("asn maximum %v", max)
+	if maximum, _, _ := unstructured.NestedFieldNoCopy(specProps, "asn", "maximum"); maximum != int64(4294967294) && maximum != float64(4294967294) {
+		t.Errorf("asn maximum %v", maximum)
 	}
 }
 
 func TestEstablished(t *testing.T) {
-	cond := func(typ, status string) map[string]any { return map[string]any{"type": typ, "status": status, "message": "m"} }
+	cond := func(typ, status string) map[string]any {
+		return map[string]any{"type": typ, "status": status, "message": "m"}
+	}
 	crd := func(conds ...any) *unstructured.Unstructured {
 		return &unstructured.Unstructured{Object: map[string]any{"status": map[string]any{"conditions": conds}}}
 	}

@@ -67,8 +67,9 @@ func Run(ctx context.Context, client dynamic.Interface, opts Options) error {
 			return ctx.Err()
 		}
 		obj, exists, err := informer.GetStore().GetByKey(key)
-		if err == nil && exists {
-			if err := reconcile(ctx, client, opts.GVR, obj.(*unstructured.Unstructured)); err != nil {
+		fabric, ok := obj.(*unstructured.Unstructured)
+		if err == nil && exists && ok {
+			if err := reconcile(ctx, client, opts.GVR, fabric); err != nil {
 				// Try again later (a conflict, a fabric deleted meanwhile).
 				queue.AddAfter(key, time.Second)
 			}

@@ -15,10 +15,12 @@ func TestStatus(t *testing.T) {
 	if s["phase"] != "Ready" || s["last_sync_time"] != "2026-01-02T03:04:05Z" {
 		t.Fatalf("status %v", s)
 	}
-	if len(s["spine_status"].(map[string]any)) != 2 || len(s["leaf_status"].(map[string]any)) != 3 {
-		t.Fatalf("switches %v %v", s["spine_status"], s["leaf_status"])
+	spines, _, _ := unstructured.NestedMap(s, "spine_status")
+	leaves, _, _ := unstructured.NestedMap(s, "leaf_status")
+	if len(spines) != 2 || len(leaves) != 3 {
+		t.Fatalf("switches %v %v", spines, leaves)
 	}
-	if _, ok := s["leaf_status"].(map[string]any)["leaf-3"]; !ok {
+	if _, ok := leaves["leaf-3"]; !ok {
 		t.Fatal("leaf-3 missing")
 	}
 	if readyGeneration(s) != 4 {

@@ -9,6 +9,9 @@ package kinds
 import (
 	"context"
 	"fmt"
+	"sync"
+
+	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -68,6 +71,9 @@ type Kind struct {
 	Ready func(u *unstructured.Unstructured) (bool, error)
 	// ReadyDescription says what Ready waits for, for the docs.
 	ReadyDescription string
+
+	schemaOnce sync.Once
+	schema     rschema.Schema
 }
 
 // Config is what every resource and data source gets from the provider

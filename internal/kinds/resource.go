@@ -6,13 +6,11 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -44,16 +42,10 @@ func (r *Resource) Metadata(_ context.Context, req resource.MetadataRequest, res
 	resp.TypeName = req.ProviderTypeName + "_" + r.kind.TypeName
 }
 
-var schemas sync.Map // *Kind → rschema.Schema: built once, read on every call
-
 func (r *Resource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	if s, ok := schemas.Load(r.kind); ok {
-		resp.Schema = s.(rschema.Schema)
-		return
-	}
-	s := r.kind.resourceSchema()
-	schemas.Store(r.kind, s)
-	resp.Schema = s
+	// Built once per kind: the framework asks for it on many calls.
+	r.kind.schemaOnce.Do(func() { r.kind.schema = r.kind.resourceSchema() })
+	resp.Schema = r.kind.schema
 }
 
 func (r *Resource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {

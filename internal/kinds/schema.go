@@ -128,22 +128,22 @@ func resourceAttrs(list []Attr, computed bool) map[string]rschema.Attribute {
 		case String:
 			s := rschema.StringAttribute{Required: required, Optional: optional, Computed: computed || hasDefault,
 				MarkdownDescription: a.Description, Validators: a.String}
-			if hasDefault {
-				s.Default = stringdefault.StaticString(a.Default.(string))
+			if d, ok := a.Default.(string); ok && hasDefault {
+				s.Default = stringdefault.StaticString(d)
 			}
 			out[a.Name] = s
 		case Int64:
 			s := rschema.Int64Attribute{Required: required, Optional: optional, Computed: computed || hasDefault,
 				MarkdownDescription: a.Description, Validators: a.Int64}
-			if hasDefault {
-				s.Default = int64default.StaticInt64(a.Default.(int64))
+			if d, ok := a.Default.(int64); ok && hasDefault {
+				s.Default = int64default.StaticInt64(d)
 			}
 			out[a.Name] = s
 		case Bool:
 			s := rschema.BoolAttribute{Required: required, Optional: optional, Computed: computed || hasDefault,
 				MarkdownDescription: a.Description}
-			if hasDefault {
-				s.Default = booldefault.StaticBool(a.Default.(bool))
+			if d, ok := a.Default.(bool); ok && hasDefault {
+				s.Default = booldefault.StaticBool(d)
 			}
 			out[a.Name] = s
 		case FreeForm:

@@ -4,8 +4,9 @@ import (
 	"context"
 
 	"errors"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"sync"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -118,7 +119,9 @@ func (o *Objects) each(ctx context.Context, namespace string, opts metav1.ListOp
 	})
 	p.PageSize = pageSize
 	return p.EachListItem(ctx, opts, func(obj runtime.Object) error {
-		fn(obj.(*unstructured.Unstructured))
+		if u, ok := obj.(*unstructured.Unstructured); ok {
+			fn(u)
+		}
 		return nil
 	})
 }
@@ -187,8 +190,9 @@ func (o *Objects) listNames(ctx context.Context, namespace string) (map[string]*
 	p.PageSize = pageSize
 	names := map[string]*unstructured.Unstructured{}
 	err := p.EachListItem(ctx, metav1.ListOptions{}, func(obj runtime.Object) error {
-		m := obj.(*metav1.PartialObjectMetadata)
-		names[m.Name] = nil
+		if m, ok := obj.(*metav1.PartialObjectMetadata); ok {
+			names[m.Name] = nil
+		}
 		return nil
 	})
 	return names, err
@@ -300,11 +304,12 @@ func (o *Objects) WaitFor(ctx context.Context, namespace, name string, cond Cond
 	}
 	_, err := watchtools.UntilWithSync(ctx, lw, &unstructured.Unstructured{},
 		func(store cache.Store) (bool, error) {
-			items := store.List()
-			if len(items) == 0 {
-				return check(nil)
+			for _, item := range store.List() {
+				if u, ok := item.(*unstructured.Unstructured); ok {
+					return check(u)
+				}
 			}
-			return check(items[0].(*unstructured.Unstructured))
+			return check(nil)
 		},
 		func(ev watch.Event) (bool, error) {
 			if ev.Type == watch.Deleted {

@@ -52,7 +52,11 @@ func okObject(w http.ResponseWriter, r *http.Request) {
 
 // reset closes the connection without an answer.
 func reset(w http.ResponseWriter, r *http.Request) {
-	conn, _, err := w.(http.Hijacker).Hijack()
+	hijacker, ok := w.(http.Hijacker)
+	if !ok {
+		panic("the test server cannot hijack connections")
+	}
+	conn, _, err := hijacker.Hijack()
 	if err == nil {
 		if tcp, ok := conn.(*net.TCPConn); ok {
 			_ = tcp.SetLinger(0)

@@ -234,7 +234,7 @@ func (h *healthCheck) apiServer(ctx context.Context, out *apiHealth) {
 	*out = apiHealth{Healthy: true, GitVersion: v.GitVersion, Major: v.Major, Minor: v.Minor, Platform: v.Platform, LatencyMS: out.LatencyMS}
 }
 
-func (h *healthCheck) nodes(ctx context.Context, out *nodeHealth, min int64) {
+func (h *healthCheck) nodes(ctx context.Context, out *nodeHealth, minReady int64) {
 	list, err := h.cfg.Client.Typed.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
 	if err != nil {
 		h.problem("cannot list nodes: %v", err)
@@ -248,9 +248,9 @@ func (h *healthCheck) nodes(ctx context.Context, out *nodeHealth, min int64) {
 			}
 		}
 	}
-	out.Healthy = out.Ready >= min
+	out.Healthy = out.Ready >= minReady
 	if !out.Healthy {
-		h.problem("%d of %d nodes are Ready, fewer than min_ready_nodes (%d)", out.Ready, out.Total, min)
+		h.problem("%d of %d nodes are Ready, fewer than min_ready_nodes (%d)", out.Ready, out.Total, minReady)
 	}
 }
 

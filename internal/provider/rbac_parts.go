@@ -51,7 +51,9 @@ func (r *rbacResource) setup(m rbacModel) *setup {
 		role: m.RoleName.ValueString(), scope: m.Scope.ValueString(), tokenType: m.TokenType.ValueString(),
 		labels: map[string]string{kinds.ManagedLabel: "true"}}
 	for k, v := range m.Labels.Elements() {
-		s.labels[k] = v.(types.String).ValueString()
+		if str, ok := v.(types.String); ok {
+			s.labels[k] = str.ValueString()
+		}
 	}
 	return s
 }
@@ -460,7 +462,9 @@ func (s *setup) destroy(ctx context.Context, state rbacModel, diags *diag.Diagno
 func (s *setup) foreignObjects(ctx context.Context, state rbacModel) ([]string, error) {
 	ours := map[string]bool{}
 	for _, v := range state.ObjectUIDs.Elements() {
-		ours[v.(types.String).ValueString()] = true
+		if uid, ok := v.(types.String); ok {
+			ours[uid.ValueString()] = true
+		}
 	}
 	lists, err := s.c.Client.Typed.Discovery().ServerPreferredNamespacedResources()
 	if err != nil && len(lists) == 0 {

@@ -196,8 +196,9 @@ func (r *crdsResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	ctx, cancel := context.WithTimeout(ctx, crdsTimeout)
 	defer cancel()
 	api := r.cfg.Client.Objects(crds.GVR, "CustomResourceDefinition", "")
-	for _, v := range state.Names.Elements() {
-		name := v.(types.String).ValueString()
+	var names []string
+	resp.Diagnostics.Append(state.Names.ElementsAs(ctx, &names, false)...)
+	for _, name := range names {
 		gone, _, err := api.Delete(ctx, "", name)
 		if err == nil && !gone {
 			_, err = api.WaitFor(ctx, "", name, func(u *unstructured.Unstructured) (bool, error) { return u == nil, nil })

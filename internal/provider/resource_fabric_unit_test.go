@@ -24,7 +24,7 @@ func TestFabricReady(t *testing.T) {
 		failure bool
 	}{
 		{"pending", fabricWithStatus(1, map[string]any{"phase": "Pending"}), false, false},
-		{"ready now", fabricWithStatus(2, map[string]any{"phase": "Ready", "conditions": readyCondition("True", 2)}), true, false},
+		{"ready now", fabricWithStatus(3, map[string]any{"phase": "Ready", "conditions": readyCondition("True", 3)}), true, false},
 		{"ready for an older generation", fabricWithStatus(3, map[string]any{"phase": "Ready", "conditions": readyCondition("True", 2)}), false, false},
 		{"failed now", fabricWithStatus(2, map[string]any{"phase": "Failed", "sync_error": "leaf-1 down", "conditions": readyCondition("False", 2)}), false, true},
 		{"failed for an older generation", fabricWithStatus(3, map[string]any{"phase": "Failed", "conditions": readyCondition("False", 2)}), false, false},

@@ -51,7 +51,7 @@ func fabricObject(namespace, name string) *unstructured.Unstructured {
 
 // grants checks, through the service account's own kubeconfig, what it may
 // and may not do: with real requests and with access reviews.
-func grants(t *testing.T, namespace, other string, clusterScope bool) resource.TestCheckFunc {
+func grants(namespace, other string, clusterScope bool) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
 		r := s.RootModule().Resources[rbacAddr]
 		cfg, err := clientcmd.RESTConfigFromKubeConfig([]byte(r.Primary.Attributes["kubeconfig"]))
@@ -123,7 +123,7 @@ func TestAccRBACSetup_clusterScopeSecretToken(t *testing.T) {
 	sa := acctest.Name("sa")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories,
-		CheckDestroy:             rbacGone(t, ns, sa, true, true),
+		CheckDestroy:             rbacGone(ns, sa, true, true),
 		Steps: []resource.TestStep{
 			{
 				Config: rbacConfig(ns, sa, ""),
@@ -134,7 +134,7 @@ func TestAccRBACSetup_clusterScopeSecretToken(t *testing.T) {
 					statecheck.ExpectKnownValue(rbacAddr, tfjsonpath.New("rules"), knownvalue.ListSizeExact(4)),
 				},
 				Check: resource.ComposeTestCheckFunc(
-					grants(t, ns, other, true),
+					grants(ns, other, true),
 					resource.TestCheckResourceAttrSet(rbacAddr, "ca_certificate"),
 					resource.TestCheckResourceAttrSet(rbacAddr, "service_account_uid"),
 				),
@@ -159,7 +159,7 @@ func TestAccRBACSetup_namespaceScopeBoundToken(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories,
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		CheckDestroy:             rbacGone(t, ns, sa, false, false),
+		CheckDestroy:             rbacGone(ns, sa, false, false),
 		Steps: []resource.TestStep{
 			{
 				Config: rbacConfig(ns, sa, `
@@ -173,7 +173,7 @@ func TestAccRBACSetup_namespaceScopeBoundToken(t *testing.T) {
 					statecheck.ExpectKnownValue(rbacAddr, tfjsonpath.New("secret_name"), knownvalue.StringExact("")),
 					statecheck.ExpectKnownValue(rbacAddr, tfjsonpath.New("token_expires_at"), knownvalue.NotNull()),
 				},
-				Check: resource.ComposeTestCheckFunc(grants(t, ns, other, false), func(s *terraform.State) error {
+				Check: resource.ComposeTestCheckFunc(grants(ns, other, false), func(s *terraform.State) error {
 					firstToken = s.RootModule().Resources[rbacAddr].Primary.Attributes["token"]
 					return nil
 				}),
@@ -192,7 +192,7 @@ func TestAccRBACSetup_namespaceScopeBoundToken(t *testing.T) {
 					plancheck.ExpectResourceAction(rbacAddr, plancheck.ResourceActionUpdate),
 					plancheck.ExpectUnknownValue(rbacAddr, tfjsonpath.New("token")),
 				}},
-				Check: resource.ComposeTestCheckFunc(grants(t, ns, other, false), func(s *terraform.State) error {
+				Check: resource.ComposeTestCheckFunc(grants(ns, other, false), func(s *terraform.State) error {
 					if s.RootModule().Resources[rbacAddr].Primary.Attributes["token"] == firstToken {
 						return fmt.Errorf("the token was not renewed")
 					}
@@ -218,7 +218,7 @@ func TestAccRBACSetup_existingAdoptRepairUpdate(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories,
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		CheckDestroy:             rbacGone(t, ns, sa, true, false),
+		CheckDestroy:             rbacGone(ns, sa, true, false),
 		Steps: []resource.TestStep{
 			{
 				Config: rbacConfig(ns, sa, ""),
@@ -241,7 +241,7 @@ func TestAccRBACSetup_existingAdoptRepairUpdate(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(rbacAddr, plancheck.ResourceActionUpdate),
 				}},
-				Check: resource.ComposeTestCheckFunc(grants(t, ns, acctest.Namespace(t), true), func(*terraform.State) error {
+				Check: resource.ComposeTestCheckFunc(grants(ns, acctest.Namespace(t), true), func(*terraform.State) error {
 					_, err := acctest.C.Typed.RbacV1().ClusterRoleBindings().Get(ctx, sa, metav1.GetOptions{})
 					return err
 				}),
@@ -309,7 +309,7 @@ func TestAccRBACSetup_namespaceWithFabrics(t *testing.T) {
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories,
-		CheckDestroy:             rbacGone(t, ns, sa, true, true),
+		CheckDestroy:             rbacGone(ns, sa, true, true),
 		Steps: []resource.TestStep{
 			{
 				Config: cfg(false),
@@ -341,7 +341,7 @@ func TestAccRBACSetup_namespaceWithFabrics(t *testing.T) {
 
 // rbacGone checks that destroy removed what the resource created, and the
 // namespace exactly when it was created by the resource.
-func rbacGone(t *testing.T, ns, sa string, clusterScope, namespaceCreated bool) resource.TestCheckFunc {
+func rbacGone(ns, sa string, clusterScope, namespaceCreated bool) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		ctx := context.Background()
 		if _, err := acctest.C.Typed.CoreV1().ServiceAccounts(ns).Get(ctx, sa, metav1.GetOptions{}); !apierrors.IsNotFound(err) {

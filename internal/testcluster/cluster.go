@@ -78,7 +78,7 @@ func (c *Cluster) CACert() []byte { return c.ca.certPEM() }
 
 func (c *Cluster) progress(format string, args ...any) {
 	if c.opts.Progress != nil {
-		fmt.Fprintf(c.opts.Progress, format+"\n", args...)
+		_, _ = fmt.Fprintf(c.opts.Progress, format+"\n", args...)
 	}
 }
 
@@ -261,7 +261,7 @@ func (c *Cluster) waitHTTP(ctx context.Context, name, url string, cfg *rest.Conf
 		resp, err := client.Get(url)
 		if err != nil {
 			last = err
-			return false, nil
+			return false, nil //nolint:nilerr // not up yet: keep polling until the deadline
 		}
 		_ = resp.Body.Close()
 		last = fmt.Errorf("HTTP %d", resp.StatusCode)
@@ -354,7 +354,11 @@ func freePorts(n int) ([]int, error) {
 			return nil, err
 		}
 		ls = append(ls, l)
-		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
+		addr, ok := l.Addr().(*net.TCPAddr)
+		if !ok {
+			return nil, fmt.Errorf("unexpected listener address %v", l.Addr())
+		}
+		ports = append(ports, addr.Port)
 	}
 	return ports, nil
 }

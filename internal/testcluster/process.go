@@ -8,7 +8,6 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -203,5 +202,3 @@ func encodeKeyPair(key *ecdsa.PrivateKey) (priv, pub []byte, err error) {
 func insecureTLS() *tls.Config {
 	return &tls.Config{InsecureSkipVerify: true} //nolint:gosec // readiness probe of a local process only
 }
-
-var errNotRunning = errors.New("no local control plane is running")

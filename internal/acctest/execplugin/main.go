@@ -25,7 +25,7 @@ func main() {
 	if *logFile != "" {
 		f, err := os.OpenFile(*logFile, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
 		if err == nil {
-			fmt.Fprintf(f, "ran with KUBERNETES_EXEC_INFO=%t\n", os.Getenv("KUBERNETES_EXEC_INFO") != "")
+			_, _ = fmt.Fprintf(f, "ran with KUBERNETES_EXEC_INFO=%t\n", os.Getenv("KUBERNETES_EXEC_INFO") != "")
 			_ = f.Close()
 		}
 	}

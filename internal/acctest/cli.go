@@ -1,0 +1,128 @@
+package acctest
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// MirrorVersion is the version the test build of the provider carries in
+// the filesystem mirror.
+const MirrorVersion = "0.1.0"
+
+var (
+	mirrorOnce sync.Once
+	mirrorRC   string
+	mirrorErr  error
+)
+
+// Mirror builds the real provider binary once per test binary and installs
+// it into a filesystem mirror laid out as `make install` does; it returns a
+// CLI configuration file that uses the mirror for this provider only.
+func Mirror(t *testing.T) string {
+	t.Helper()
+	mirrorOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "hedgehog-mirror-") //nolint:usetesting // shared by every test of the binary
+		if err != nil {
+			mirrorErr = err
+			return
+		}
+		bin := filepath.Join(dir, "terraform-provider-hedgehog")
+		cmd := exec.Command("go", "build", "-ldflags", "-X main.version="+MirrorVersion, "-o", bin, ".")
+		cmd.Dir = Root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			mirrorErr = fmt.Errorf("building the provider: %v\n%s", err, out)
+			return
+		}
+		target := runtime.GOOS + "_" + runtime.GOARCH
+		for _, host := range []string{"registry.terraform.io", "registry.opentofu.org"} {
+			d := filepath.Join(dir, "mirror", host, "hedgehog-terraform", "hedgehog", MirrorVersion, target)
+			if err := os.MkdirAll(d, 0o755); err != nil {
+				mirrorErr = err
+				return
+			}
+			if err := os.Link(bin, filepath.Join(d, "terraform-provider-hedgehog_v"+MirrorVersion)); err != nil {
+				mirrorErr = err
+				return
+			}
+		}
+		mirrorRC = filepath.Join(dir, "cli.tfrc")
+		rc := fmt.Sprintf("provider_installation {\n  filesystem_mirror {\n    path = %q\n  }\n}\n", filepath.Join(dir, "mirror"))
+		mirrorErr = os.WriteFile(mirrorRC, []byte(rc), 0o600)
+	})
+	if mirrorErr != nil {
+		t.Fatal(mirrorErr)
+	}
+	return mirrorRC
+}
+
+// CLI runs the CLI of this acceptance pass (TF_ACC_TERRAFORM_PATH) with the
+// real provider binary from the mirror.
+type CLI struct {
+	Path string
+	Env  []string
+}
+
+// NewCLI prepares the CLI; extra are environment variables (NAME=value).
+func NewCLI(t *testing.T, extra ...string) *CLI {
+	t.Helper()
+	env := []string{"TF_CLI_CONFIG_FILE=" + Mirror(t), "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1"}
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if name == "TF_CLI_CONFIG_FILE" || strings.HasPrefix(name, "TF_LOG") || strings.HasPrefix(name, "TF_ACC") {
+			continue
+		}
+		env = append(env, kv)
+	}
+	return &CLI{Path: os.Getenv("TF_ACC_TERRAFORM_PATH"), Env: append(env, extra...)}
+}
+
+// Run runs the CLI in dir and returns what it printed (stdout and stderr).
+func (c *CLI) Run(dir string, args ...string) (string, error) {
+	if len(args) > 0 && args[0] != "fmt" && args[0] != "version" {
+		args = append([]string{args[0], "-no-color"}, args[1:]...)
+	}
+	cmd := exec.Command(c.Path, args...)
+	cmd.Dir = dir
+	cmd.Env = c.Env
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+// MustRun runs the CLI and fails the test when it fails.
+func (c *CLI) MustRun(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	out, err := c.Run(dir, args...)
+	if err != nil {
+		t.Fatalf("%s %s in %s: %v\n%s", filepath.Base(c.Path), strings.Join(args, " "), dir, err, out)
+	}
+	return out
+}
+
+// CopyDir copies a directory of configuration files into a fresh one.
+func CopyDir(t *testing.T, src string) string {
+	t.Helper()
+	dst := t.TempDir()
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.IsDir() {
+			continue
+		}
+		raw, err := os.ReadFile(filepath.Join(src, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dst, e.Name()), raw, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dst
+}

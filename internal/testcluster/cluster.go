@@ -63,6 +63,9 @@ type State struct {
 	APIPort  int            `json:"apiserver_port"`
 	KCMPort  int            `json:"controller_manager_port"`
 	PIDs     map[string]int `json:"pids"`
+	// Programs are the executables' base names, to tell our processes from
+	// others that later got the same PID.
+	Programs map[string]string `json:"programs"`
 }
 
 func (c *Cluster) pki() string { return filepath.Join(c.opts.Dir, "pki") }
@@ -88,7 +91,7 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 	if err := os.RemoveAll(opts.Dir); err != nil {
 		return nil, err
 	}
-	c := &Cluster{opts: opts, procs: map[string]*process{}, state: State{PIDs: map[string]int{}}}
+	c := &Cluster{opts: opts, procs: map[string]*process{}, state: State{PIDs: map[string]int{}, Programs: map[string]string{}}}
 	if err := c.start(ctx); err != nil {
 		_ = c.Stop()
 		return nil, err

@@ -183,7 +183,7 @@ func TestLocalControlPlane(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, pid := range pids {
-		if alive(pid, name) {
+		if alive(pid, name) { // the control plane's programs carry their names
 			t.Errorf("%s (pid %d) still runs after Stop", name, pid)
 		}
 	}

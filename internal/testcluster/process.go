@@ -26,6 +26,7 @@ const stopTimeout = 15 * time.Second
 // was started by an earlier invocation (cluster-up) and found in state.json.
 type process struct {
 	name    string
+	program string // base name of the executable
 	pid     int
 	cmd     *exec.Cmd
 	done    chan struct{}
@@ -59,13 +60,14 @@ func (c *Cluster) spawnPath(name, path string, args ...string) error {
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("starting %s: %w (run `make tools` to build it)", name, err)
 	}
-	p := &process{name: name, pid: cmd.Process.Pid, cmd: cmd, done: make(chan struct{}), logPath: logPath}
+	p := &process{name: name, program: filepath.Base(path), pid: cmd.Process.Pid, cmd: cmd, done: make(chan struct{}), logPath: logPath}
 	go func() {
 		_ = cmd.Wait()
 		close(p.done)
 	}()
 	c.procs[name] = p
 	c.state.PIDs[name] = p.pid
+	c.state.Programs[name] = p.program
 	return nil
 }
 
@@ -78,7 +80,7 @@ func (p *process) exited() bool {
 			return false
 		}
 	}
-	return !alive(p.pid, p.name)
+	return !alive(p.pid, p.program)
 }
 
 // alive tells whether pid is a running (not zombie) process of that program.
@@ -105,6 +107,7 @@ func (c *Cluster) stop(name string) error {
 	}
 	delete(c.procs, name)
 	delete(c.state.PIDs, name)
+	delete(c.state.Programs, name)
 	if p.exited() {
 		return nil
 	}
@@ -131,7 +134,7 @@ func waitExit(p *process, timeout time.Duration) bool {
 		}
 	}
 	err := wait.PollUntilContextTimeout(context.Background(), 50*time.Millisecond, timeout, true,
-		func(context.Context) (bool, error) { return !alive(p.pid, p.name), nil })
+		func(context.Context) (bool, error) { return !alive(p.pid, p.program), nil })
 	return err == nil
 }
 
@@ -149,7 +152,11 @@ func Attach(opts Options) (*Cluster, error) {
 		return nil, err
 	}
 	for name, pid := range c.state.PIDs {
-		c.procs[name] = &process{name: name, pid: pid, logPath: filepath.Join(opts.Dir, "logs", name+".log")}
+		program := c.state.Programs[name]
+		if program == "" {
+			program = name
+		}
+		c.procs[name] = &process{name: name, program: program, pid: pid, logPath: filepath.Join(opts.Dir, "logs", name+".log")}
 	}
 	return c, nil
 }

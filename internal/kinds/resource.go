@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -104,36 +103,36 @@ func (r *Resource) explain(diags *diag.Diagnostics, err error, verb, namespace, 
 	diags.AddError(summary, detail)
 }
 
-func (r *Resource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+func (r *Resource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return
 	}
-	var configured, planned, prior, name types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("namespace"), &configured)...)
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("name"), &name)...)
-	if !req.State.Raw.IsNull() {
-		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("namespace"), &prior)...)
-	}
+	// Raw values, not GetAttribute/SetAttribute: this runs for every
+	// resource of every plan, and the framework's path walks cost more than
+	// the rest of the plan together.
+	plan := attributes(req.Plan.Raw, &resp.Diagnostics)
+	config := attributes(req.Config.Raw, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-
 	// The namespace defaults to the provider's, which is only known once
 	// the provider is configured: a schema default cannot express it.
-	planned = configured
-	if configured.IsNull() {
-		planned = types.StringUnknown()
+	namespace := config["namespace"]
+	if namespace.IsNull() {
+		namespace = tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
 		if r.cfg != nil && !r.cfg.Unknown {
-			planned = types.StringValue(r.cfg.Namespace)
+			namespace = tftypes.NewValue(tftypes.String, r.cfg.Namespace)
 		}
 	}
-	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("namespace"), planned)...)
-	if !prior.IsNull() && (planned.IsUnknown() || planned.ValueString() != prior.ValueString()) {
+	plan["namespace"] = namespace
+	if req.State.Raw.IsNull() {
+		if name := plan["name"]; namespace.IsKnown() && name.IsKnown() {
+			plan["id"] = tftypes.NewValue(tftypes.String, str(namespace)+"/"+str(name))
+		}
+	} else if prior := attributes(req.State.Raw, &resp.Diagnostics)["namespace"]; !prior.Equal(namespace) {
 		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("namespace"))
 	}
-	if req.State.Raw.IsNull() && !planned.IsUnknown() && !name.IsUnknown() {
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), planned.ValueString()+"/"+name.ValueString())...)
-	}
+	resp.Plan.Raw = tftypes.NewValue(req.Plan.Raw.Type(), plan)
 }
 
 func (r *Resource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

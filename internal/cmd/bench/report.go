@@ -1,0 +1,222 @@
+package main
+
+import (
+	"fmt"
+	"html"
+	"math"
+	"strings"
+)
+
+// Ratio compares hedgehog_fabric with a reference in one cell.
+type Ratio struct {
+	Name   string  `json:"name"`
+	N      int     `json:"n"`
+	Value  float64 `json:"value"`
+	Target float64 `json:"target,omitempty"` // at most; 0: reported only
+	Met    bool    `json:"met"`
+}
+
+func cell(cells []*Cell, provider, op string, n int) *Cell {
+	for _, c := range cells {
+		if c.Provider == provider && c.Operation == op && c.N == n {
+			return c
+		}
+	}
+	return nil
+}
+
+// ratios computes the ratios the performance issue asks for, and lists the
+// targets that were missed.
+func ratios(cells []*Cell, sizes []int) (out, scaling []Ratio, missed []string) {
+	add := func(list *[]Ratio, name string, n int, value, target float64) {
+		r := Ratio{Name: name, N: n, Value: value, Target: target, Met: target == 0 || value <= target}
+		*list = append(*list, r)
+		if !r.Met {
+			missed = append(missed, fmt.Sprintf("%s at N=%d is %.2f, target ≤ %.2f", name, n, value, target))
+		}
+	}
+	targets := map[string]map[string]float64{ // operation → reference → target at N=1000
+		"plan (no change)": {"time_static": 0.6, "kubectl_manifest": 0.55},
+		"apply (create)":   {"time_static": 0.7, "kubectl_manifest": 0.5},
+		"destroy":          {"time_static": 0.8, "kubectl_manifest": 0.5},
+	}
+	for _, n := range sizes {
+		for _, op := range operations {
+			hh := cell(cells, "hedgehog_fabric", op, n)
+			if hh == nil {
+				continue
+			}
+			for _, ref := range []string{"time_static", "kubectl_manifest", "time_static (SDK logs off)"} {
+				c := cell(cells, ref, op, n)
+				if c == nil || c.Median.Seconds == 0 {
+					continue
+				}
+				target := 0.0
+				switch {
+				case ref == "time_static (SDK logs off)":
+					target = 1.3
+				case n == 1000:
+					target = targets[op][ref]
+				case n == 100 && ref == "time_static":
+					target = 1.0
+				}
+				add(&out, fmt.Sprintf("%s: hedgehog_fabric / %s", op, ref), n, hh.Median.Seconds/c.Median.Seconds, target)
+			}
+			if op == "plan (no change)" && (n == 100 || n == 1000) {
+				add(&out, "plan (no change): API requests on fabrics", n, float64(hh.Median.Requests), 5)
+			}
+		}
+		if hh, kc := peakOf(cells, "hedgehog_fabric", n), peakOf(cells, "kubectl_manifest", n); n == 1000 && kc > 0 {
+			add(&out, "peak provider RSS: hedgehog_fabric / kubectl_manifest", n, hh/kc, 1.0)
+		}
+	}
+	if contains(sizes, 100) && contains(sizes, 1000) {
+		for _, op := range operations {
+			small, big := cell(cells, "hedgehog_fabric", op, 100), cell(cells, "hedgehog_fabric", op, 1000)
+			if small != nil && big != nil && small.Median.Seconds > 0 {
+				add(&scaling, op+": N=1000 / N=100", 1000, big.Median.Seconds/small.Median.Seconds, 11)
+			}
+		}
+	}
+	return out, scaling, missed
+}
+
+func peakOf(cells []*Cell, provider string, n int) float64 {
+	peak := 0.0
+	for _, c := range cells {
+		if c.Provider == provider && c.N == n {
+			peak = math.Max(peak, c.Median.RSSMB)
+		}
+	}
+	return peak
+}
+
+func contains(list []int, n int) bool {
+	for _, x := range list {
+		if x == n {
+			return true
+		}
+	}
+	return false
+}
+
+func markdown(res *Results, sizes []int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Measured %s on %s; OpenTofu 1.12.6, local kube-apiserver v1.37.2, default parallelism (10); medians of %d runs, providers interleaved.\n"+
+		"Command: `%s`.\n\nEach cell: wall time, then (API requests on fabrics counted by the API server, peak RSS of the provider process).\n\n",
+		res.Date, res.Machine, res.Runs, res.Command)
+	for _, n := range sizes {
+		fmt.Fprintf(&b, "**N = %d**\n\n| operation |", n)
+		for _, p := range peers {
+			fmt.Fprintf(&b, " %s |", p.Name)
+		}
+		b.WriteString("\n| --- |" + strings.Repeat(" --- |", len(peers)) + "\n")
+		for _, op := range operations {
+			fmt.Fprintf(&b, "| %s |", op)
+			for _, p := range peers {
+				c := cell(res.Cells, p.Name, op, n)
+				switch {
+				case c == nil:
+					b.WriteString(" – |")
+				case p.Provider == "":
+					fmt.Fprintf(&b, " %.2f s |", c.Median.Seconds)
+				case p.Namespace == "":
+					fmt.Fprintf(&b, " %.2f s (–, %.0f MB) |", c.Median.Seconds, c.Median.RSSMB)
+				default:
+					fmt.Fprintf(&b, " %.2f s (%d, %.0f MB) |", c.Median.Seconds, c.Median.Requests, c.Median.RSSMB)
+				}
+			}
+			b.WriteString("\n")
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("**Ratios** (hedgehog_fabric's time over the reference's; targets from the performance issue)\n\n| ratio | N | value | target | met |\n| --- | --- | --- | --- | --- |\n")
+	for _, r := range append(append([]Ratio{}, res.Ratios...), res.Scaling...) {
+		target, met := "–", "–"
+		if r.Target > 0 {
+			target, met = fmt.Sprintf("≤ %.2f", r.Target), map[bool]string{true: "yes", false: "**no**"}[r.Met]
+		}
+		fmt.Fprintf(&b, "| %s | %d | %.2f | %s | %s |\n", r.Name, r.N, r.Value, target, met)
+	}
+	if len(res.Problems) > 0 {
+		b.WriteString("\nTargets missed:\n\n")
+		for _, p := range res.Problems {
+			b.WriteString("- " + p + "\n")
+		}
+	}
+	return b.String()
+}
+
+var colors = []string{"#2b6cb0", "#dd6b20", "#718096", "#a0aec0", "#38a169"}
+
+// chart draws the time per operation and N: one panel per N, one group of
+// bars per operation, one bar per provider.
+func chart(res *Results, sizes []int) string {
+	const (
+		panelW, panelH = 420.0, 260.0
+		top, left      = 50.0, 50.0
+		groupGap       = 14.0
+	)
+	width := left + float64(len(sizes))*(panelW+30) + 10
+	height := top + panelH + 110
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" font-family="sans-serif" font-size="11">`+"\n", width, height)
+	fmt.Fprintf(&b, `<rect width="100%%" height="100%%" fill="white"/><text x="%.0f" y="22" font-size="15" font-weight="bold">Wall time per operation (s), median of %d runs — %s</text>`+"\n",
+		left, res.Runs, html.EscapeString(res.Date))
+	for i, n := range sizes {
+		x0 := left + float64(i)*(panelW+30)
+		maxT := 0.0
+		for _, c := range res.Cells {
+			if c.N == n {
+				maxT = math.Max(maxT, c.Median.Seconds)
+			}
+		}
+		maxT = niceCeil(maxT)
+		fmt.Fprintf(&b, `<text x="%.0f" y="%.0f" font-size="13" font-weight="bold">N = %d</text>`+"\n", x0, top-8, n)
+		for t := 0; t <= 4; t++ {
+			v := maxT * float64(t) / 4
+			y := top + panelH - panelH*float64(t)/4
+			fmt.Fprintf(&b, `<line x1="%.0f" x2="%.0f" y1="%.1f" y2="%.1f" stroke="#e2e8f0"/><text x="%.0f" y="%.1f" text-anchor="end">%s</text>`+"\n",
+				x0, x0+panelW, y, y, x0-4, y+4, trimFloat(v))
+		}
+		groupW := (panelW - groupGap*float64(len(operations)+1)) / float64(len(operations))
+		barW := groupW / float64(len(peers))
+		for j, op := range operations {
+			gx := x0 + groupGap + float64(j)*(groupW+groupGap)
+			for k, p := range peers {
+				c := cell(res.Cells, p.Name, op, n)
+				if c == nil {
+					continue
+				}
+				h := panelH * c.Median.Seconds / maxT
+				fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"><title>%s, %s, N=%d: %.2f s</title></rect>`+"\n",
+					gx+float64(k)*barW, top+panelH-h, barW-1, h, colors[k], html.EscapeString(p.Name), op, n, c.Median.Seconds)
+			}
+			fmt.Fprintf(&b, `<text x="%.1f" y="%.0f" text-anchor="middle">%s</text>`+"\n", gx+groupW/2, top+panelH+16, html.EscapeString(op))
+		}
+	}
+	for k, p := range peers {
+		x := left + float64(k)*190
+		fmt.Fprintf(&b, `<rect x="%.0f" y="%.0f" width="12" height="12" fill="%s"/><text x="%.0f" y="%.0f">%s</text>`+"\n",
+			x, top+panelH+50, colors[k], x+16, top+panelH+60, html.EscapeString(p.Name))
+	}
+	b.WriteString("</svg>\n")
+	return b.String()
+}
+
+func niceCeil(v float64) float64 {
+	if v <= 0 {
+		return 1
+	}
+	mag := math.Pow(10, math.Floor(math.Log10(v)))
+	for _, m := range []float64{1, 2, 2.5, 5, 10} {
+		if v <= m*mag {
+			return m * mag
+		}
+	}
+	return 10 * mag
+}
+
+func trimFloat(v float64) string {
+	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", v), "0"), ".")
+}

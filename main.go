@@ -4,8 +4,8 @@ package main
 import (
 	"context"
 	"flag"
-	"log"
 	"fmt"
+	"log"
 	"os"
 	"path/filepath"
 	"runtime/debug"

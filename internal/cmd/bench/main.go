@@ -244,21 +244,21 @@ func mirror(root, bin, work string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	target := runtime.GOOS + "_" + runtime.GOARCH
+	platform := runtime.GOOS + "_" + runtime.GOARCH
 	for _, p := range peers {
 		if p.Provider == "" {
 			continue
 		}
-		real := filepath.Join(bin, p.Binary)
-		if _, err := os.Stat(real); err != nil {
-			return "", fmt.Errorf("%s is missing: run tools/install.sh %s (make bench does)", real, p.Binary)
+		target := filepath.Join(bin, p.Binary)
+		if _, err := os.Stat(target); err != nil {
+			return "", fmt.Errorf("%s is missing: run tools/install.sh %s (make bench does)", target, p.Binary)
 		}
-		dir := filepath.Join(work, "mirror", "registry.opentofu.org", p.Provider, p.Version, target)
+		dir := filepath.Join(work, "mirror", "registry.opentofu.org", p.Provider, p.Version, platform)
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return "", err
 		}
 		name := filepath.Base(p.Provider)
-		script := fmt.Sprintf("#!/bin/sh\nBENCH_SHIM_TARGET=%q exec %q shim \"$@\"\n", real, self)
+		script := fmt.Sprintf("#!/bin/sh\nBENCH_SHIM_TARGET=%q exec %q shim \"$@\"\n", target, self)
 		if err := os.WriteFile(filepath.Join(dir, "terraform-provider-"+name+"_v"+p.Version), []byte(script), 0o755); err != nil {
 			return "", err
 		}
@@ -316,7 +316,9 @@ func (b *bench) measure(p peer, n int) error {
 	if err := tofu("init", "-input=false", "-no-color"); err != nil {
 		return err
 	}
-	vars := func(asn int) []string { return []string{"-input=false", "-no-color", "-var", "n=" + strconv.Itoa(n), "-var", "asn=" + strconv.Itoa(asn)} }
+	vars := func(asn int) []string {
+		return []string{"-input=false", "-no-color", "-var", "n=" + strconv.Itoa(n), "-var", "asn=" + strconv.Itoa(asn)}
+	}
 	steps := [][]string{
 		append([]string{"apply", "-auto-approve"}, vars(65000)...),
 		append([]string{"plan", "-detailed-exitcode"}, vars(65000)...),

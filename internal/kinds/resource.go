@@ -166,6 +166,15 @@ func (r *Resource) Create(ctx context.Context, req resource.CreateRequest, resp 
 	u, err := r.apply(ctx, api, obj, boolValue(attrs["force_conflicts"]))
 	if err != nil {
 		r.explain(&resp.Diagnostics, err, "create", namespace, name)
+		if kube.MayHaveHappened(err) {
+			// The API server may have created the object before the answer
+			// was lost. Keep it in the state, tainted: the next plan reads
+			// it (or finds it gone) and replaces it, instead of forgetting it.
+			resp.State.Raw = tftypes.NewValue(req.Plan.Raw.Type(), known(attrs))
+			resp.Diagnostics.AddWarning(r.kind.Kind+" Kept In State",
+				fmt.Sprintf("The create request for %s %s/%s may have reached the API server, so the resource is kept in the "+
+					"state, marked tainted: the next apply replaces it.", r.kind.Kind, namespace, name))
+		}
 		return
 	}
 	if other := foreignManagers(u, r.cfg.FieldManager); len(other) > 0 {
@@ -178,6 +187,19 @@ func (r *Resource) Create(ctx context.Context, req resource.CreateRequest, resp 
 	// happens next (a failed wait leaves it tainted, never forgotten).
 	resp.State.Raw = tftypes.NewValue(req.Plan.Raw.Type(), r.kind.stateValues(u, attrs, fromPlan))
 	r.waitReady(ctx, api, u, attrs, req.Plan.Raw.Type(), &resp.State, &resp.Diagnostics)
+}
+
+// known replaces the unknown values of a plan with nulls, so that it can be
+// saved as state.
+func known(attrs map[string]tftypes.Value) map[string]tftypes.Value {
+	out := make(map[string]tftypes.Value, len(attrs))
+	for k, v := range attrs {
+		if !v.IsFullyKnown() {
+			v = tftypes.NewValue(v.Type(), nil)
+		}
+		out[k] = v
+	}
+	return out
 }
 
 func (r *Resource) alreadyExists(namespace, name, creator string) diag.Diagnostic {

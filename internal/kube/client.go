@@ -6,12 +6,14 @@ import (
 	"net/http"
 	"net/url"
 	"sync"
+	"time"
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/metadata"
 	"k8s.io/client-go/rest"
+	"k8s.io/client-go/util/flowcontrol"
 )
 
 // Client is the one connection of a provider instance: every resource and
@@ -36,6 +38,9 @@ func New(conn *Connection, opts Options) (*Client, error) {
 	cfg := rest.CopyConfig(conn.REST)
 	cfg.QPS = opts.QPS
 	cfg.Burst = opts.Burst
+	if opts.QPS > 0 {
+		cfg.RateLimiter = &limiter{RateLimiter: flowcontrol.NewTokenBucketRateLimiter(opts.QPS, opts.Burst), opts: opts}
+	}
 	cfg.UserAgent = opts.UserAgent
 	// The transport bounds each attempt itself; rest.Config.Timeout would
 	// bound all retries together.
@@ -81,6 +86,23 @@ func New(conn *Connection, opts Options) (*Client, error) {
 func (c *Client) Session() *Client {
 	return &Client{Host: c.Host, Identity: c.Identity, REST: c.REST, HTTP: c.HTTP,
 		Dynamic: c.Dynamic, Metadata: c.Metadata, Typed: c.Typed}
+}
+
+// limiter is client-go's token bucket, telling when it held a request back:
+// the defaults are meant never to throttle Terraform's parallelism.
+type limiter struct {
+	flowcontrol.RateLimiter
+	opts Options
+}
+
+func (l *limiter) Wait(ctx context.Context) error {
+	start := time.Now()
+	err := l.RateLimiter.Wait(ctx)
+	if waited := time.Since(start); waited > 10*time.Millisecond && l.opts.Log != nil {
+		l.opts.Log(ctx, "client-side throttling", map[string]any{"waited_ms": waited.Milliseconds(),
+			"qps": l.opts.QPS, "burst": l.opts.Burst, "level": "warn"})
+	}
+	return err
 }
 
 type warnings struct{ warn func(context.Context, string) }

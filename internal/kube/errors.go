@@ -46,6 +46,22 @@ func IsKindNotFound(err error) bool {
 	return d == nil || d.Name == ""
 }
 
+// MayHaveHappened tells whether a failed request may still have been carried
+// out by the API server: the connection broke, or the server failed, after
+// the request was sent. A clear refusal (4xx other than 429) did not happen.
+func MayHaveHappened(err error) bool {
+	var status apierrors.APIStatus
+	if errors.As(err, &status) {
+		code := status.Status().Code
+		return code >= 500 || code == http.StatusTooManyRequests
+	}
+	var open *UnavailableError
+	if errors.As(err, &open) {
+		return false // refused by the breaker: never sent
+	}
+	return true
+}
+
 // IsObjectNotFound is a 404 for an object of a kind the server does serve.
 func IsObjectNotFound(err error) bool {
 	return apierrors.IsNotFound(err) && !IsKindNotFound(err)

@@ -84,8 +84,9 @@ func (o *Objects) load(ctx context.Context, set map[string]*snapshot, namespace 
 		set[namespace] = s
 		o.mu.Unlock()
 		s.objs, s.err = list(ctx)
-		if s.err != nil {
-			// A failed LIST is not remembered: the next caller tries again.
+		if s.err != nil && !apierrors.IsForbidden(s.err) {
+			// A failed LIST is not remembered (the next caller tries again),
+			// but a refused one is: this identity reads object by object.
 			o.mu.Lock()
 			delete(set, namespace)
 			o.mu.Unlock()

@@ -194,7 +194,7 @@ func (t *transport) retryable(req *http.Request, resp *http.Response, err error)
 		var netErr net.Error
 		return 0, utilnet.IsConnectionRefused(err) || utilnet.IsConnectionReset(err) || utilnet.IsProbableEOF(err) ||
 			errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &netErr) && netErr.Timeout()) ||
-			strings.Contains(err.Error(), "http2: server sent GOAWAY")
+			strings.Contains(err.Error(), "http2: server sent GOAWAY") || strings.Contains(err.Error(), "stream error")
 	}
 	switch code := resp.StatusCode; {
 	case code == http.StatusTooManyRequests, code >= 500 && code != http.StatusNotImplemented:

@@ -398,6 +398,11 @@ func secrets(s kube.Settings) []string {
 }
 
 func logRequest(ctx context.Context, msg string, fields map[string]any) {
+	if fields["level"] == "warn" {
+		delete(fields, "level")
+		tflog.SubsystemWarn(ctx, kinds.LogSubsystem, msg, fields)
+		return
+	}
 	if fields["attempts"] != 1 || fields["error"] != nil {
 		tflog.SubsystemDebug(ctx, kinds.LogSubsystem, msg, fields)
 		return

@@ -3,7 +3,10 @@ package provider_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -186,4 +189,50 @@ data "hedgehog_cluster_health" "this" {
 			},
 		},
 	})
+}
+
+// TestAccClusterHealth_checkBlocks: a check block over the health data source
+// passes on a healthy cluster and, on an unhealthy one, warns without
+// failing the run.
+func TestAccClusterHealth_checkBlocks(t *testing.T) {
+	acctest.PreCheck(t)
+	t.Parallel()
+	cli := acctest.NewCLI(t)
+	check := func(minNodes int) string {
+		return acctest.Terraform + fmt.Sprintf(`
+provider "hedgehog" {
+  config_path = %q
+}
+
+check "cluster" {
+  data "hedgehog_cluster_health" "this" {
+    min_ready_nodes = %d
+  }
+
+  assert {
+    condition     = data.hedgehog_cluster_health.this.overall_status == "healthy"
+    error_message = "unhealthy: ${join("; ", data.hedgehog_cluster_health.this.problems)}"
+  }
+}
+`, acctest.C.Kubeconfig, minNodes)
+	}
+	for _, c := range []struct {
+		name     string
+		minNodes int
+		warns    bool
+	}{{"passes", 0, false}, {"warns", 1000, true}} {
+		work := t.TempDir()
+		if err := os.WriteFile(filepath.Join(work, "main.tf"), []byte(check(c.minNodes)), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		cli.MustRun(t, work, "init", "-input=false")
+		out := cli.MustRun(t, work, "plan", "-input=false") // a failed check is a warning: the plan succeeds
+		warned := strings.Contains(out, "Check block assertion failed")
+		if warned != c.warns {
+			t.Fatalf("%s: warned=%v\n%s", c.name, warned, out)
+		}
+		if c.warns && !strings.Contains(out, "fewer than min_ready_nodes (1000)") {
+			t.Fatalf("the warning should carry the problem:\n%s", out)
+		}
+	}
 }

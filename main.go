@@ -8,12 +8,12 @@ import (
 	"log"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"runtime/pprof"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
+	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/kinds"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/provider"
 )
 
@@ -25,8 +25,7 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "start the provider for a debugger (delve) and print its reattach configuration")
 	flag.Parse()
 
-	quietSDKLogs()
-	tuneGC()
+	kinds.LogsOff = quietSDKLogs()
 	defer profile()()
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address:         provider.Address,
@@ -35,21 +34,6 @@ func main() {
 	})
 	if err != nil {
 		log.Fatal(err)
-	}
-}
-
-// tuneGC makes the garbage collector run less often than Go's default. The
-// plugin framework allocates heavily per call (it rebuilds schema maps on
-// every attribute lookup) but keeps little alive, so at the default GOGC=100
-// a plan of a thousand fabrics spends a quarter of its CPU collecting. The
-// memory limit keeps the heap bounded all the same. GOGC and GOMEMLIMIT in
-// the environment win.
-func tuneGC() {
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(400)
-	}
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(256 << 20)
 	}
 }
 
@@ -80,14 +64,15 @@ func profile() (stop func()) {
 // for every RPC, which the CLI throws away when nobody asked for them: about
 // half of a framework provider's per-resource cost. TF_LOG=TRACE (or any
 // other TF_LOG* setting) still gets every line.
-func quietSDKLogs() {
+func quietSDKLogs() bool {
 	for _, kv := range os.Environ() {
 		name, _, _ := strings.Cut(kv, "=")
 		if strings.HasPrefix(name, "TF_LOG") && name != "TF_LOG_PATH" {
-			return
+			return false
 		}
 	}
 	for _, name := range []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER"} {
 		_ = os.Setenv(name, "off")
 	}
+	return true
 }

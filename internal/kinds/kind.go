@@ -94,6 +94,11 @@ type Config struct {
 	Secrets []string
 }
 
+// LogsOff is set (by main) when no TF_LOG* variable asked for logs: then no
+// logger is prepared per call, which saves allocations on every call of a
+// large plan.
+var LogsOff bool
+
 // LogSubsystem is the tflog subsystem of the provider's API requests
 // (TF_LOG_PROVIDER_HEDGEHOG_KUBE sets its level on its own).
 const LogSubsystem = "kube"
@@ -101,6 +106,9 @@ const LogSubsystem = "kube"
 // LogContext prepares ctx for an operation: the request-logging subsystem,
 // and masks for every secret of the configuration.
 func (c *Config) LogContext(ctx context.Context) context.Context {
+	if LogsOff {
+		return ctx
+	}
 	ctx = tflog.NewSubsystem(ctx, LogSubsystem, tflog.WithLevelFromEnv("TF_LOG_PROVIDER_HEDGEHOG_KUBE"))
 	if c != nil && len(c.Secrets) > 0 {
 		ctx = tflog.MaskAllFieldValuesStrings(ctx, c.Secrets...)

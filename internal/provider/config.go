@@ -314,6 +314,9 @@ func (p *hedgehogProvider) Configure(ctx context.Context, req provider.Configure
 			tflog.SubsystemWarn(ctx, kinds.LogSubsystem, "Kubernetes API warning", map[string]any{"warning": msg})
 		},
 	}
+	if kinds.LogsOff {
+		opts.Log, opts.Warn = nil, nil
+	}
 	opts.RequestTimeout = DefaultRequestTimeout
 	if t := r.str("request_timeout", m.RequestTimeout, "HEDGEHOG_REQUEST_TIMEOUT"); t != "" {
 		d, err := time.ParseDuration(t)

@@ -164,6 +164,11 @@ func (r *Resource) Create(ctx context.Context, req resource.CreateRequest, resp 
 		return
 	}
 	u, err := r.apply(ctx, api, obj, boolValue(attrs["force_conflicts"]))
+	if managers := kube.ConflictManagers(err); len(managers) > 0 {
+		// Someone else created it between our check and our write.
+		resp.Diagnostics.Append(r.alreadyExists(namespace, name, strings.Join(managers, ", ")))
+		return
+	}
 	if err != nil {
 		r.explain(&resp.Diagnostics, err, "create", namespace, name)
 		if kube.MayHaveHappened(err) {

@@ -55,16 +55,27 @@ type transport struct {
 	breaker *gobreaker.TwoStepCircuitBreaker[struct{}]
 
 	mu       sync.Mutex
-	first    error // first failure since the last success
+	first    error     // first failure since the last success
+	since    time.Time // when it happened
 	failures uint32
 }
 
 func newTransport(next http.RoundTripper, host string, opts Options) *transport {
 	t := &transport{next: next, host: host, opts: opts}
 	t.breaker = gobreaker.NewTwoStepCircuitBreaker[struct{}](gobreaker.Settings{
-		Name:        host,
-		Timeout:     breakerOpen,
-		ReadyToTrip: func(c gobreaker.Counts) bool { return c.ConsecutiveFailures >= breakerThreshold },
+		Name:    host,
+		Timeout: breakerOpen,
+		ReadyToTrip: func(c gobreaker.Counts) bool {
+			// Many quick failures (refused connections), or failures that
+			// have gone on for longer than one request may take (a server
+			// that never answers, hit one request at a time).
+			if c.ConsecutiveFailures >= breakerThreshold {
+				return true
+			}
+			t.mu.Lock()
+			defer t.mu.Unlock()
+			return c.ConsecutiveFailures >= 2 && opts.RequestTimeout > 0 && time.Since(t.since) >= opts.RequestTimeout
+		},
 	})
 	return t
 }
@@ -127,8 +138,9 @@ func (t *transport) once(req *http.Request) (*http.Response, error) {
 	ctx, cancel := context.WithTimeout(req.Context(), t.opts.RequestTimeout)
 	resp, err := t.next.RoundTrip(req.WithContext(ctx))
 	if err != nil {
+		timedOut := ctx.Err() != nil && req.Context().Err() == nil
 		cancel()
-		if ctx.Err() != nil && req.Context().Err() == nil {
+		if timedOut {
 			err = fmt.Errorf("no answer within the request timeout of %s: %w", t.opts.RequestTimeout, err)
 		}
 		return nil, err
@@ -166,7 +178,7 @@ func (t *transport) record(done func(error), req *http.Request, resp *http.Respo
 	t.mu.Lock()
 	if unavailable {
 		if t.first == nil {
-			t.first = err
+			t.first, t.since = err, time.Now()
 		}
 		t.failures++
 	} else {
@@ -193,6 +205,7 @@ func (t *transport) retryable(req *http.Request, resp *http.Response, err error)
 	if err != nil {
 		var netErr net.Error
 		return 0, utilnet.IsConnectionRefused(err) || utilnet.IsConnectionReset(err) || utilnet.IsProbableEOF(err) ||
+			errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
 			errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &netErr) && netErr.Timeout()) ||
 			strings.Contains(err.Error(), "http2: server sent GOAWAY") || strings.Contains(err.Error(), "stream error")
 	}

@@ -171,7 +171,7 @@ func TestBreakerFailsFastOnDeadServer(t *testing.T) {
 	if took := time.Since(start); took > 100*time.Millisecond {
 		t.Fatalf("an open breaker took %s to answer; it should fail at once", took)
 	}
-	if !strings.Contains(err.Error(), "connection refused") || !strings.Contains(err.Error(), "failed 8 attempts in a row") {
+	if !strings.Contains(err.Error(), "connection refused") || !strings.Contains(err.Error(), "attempts in a row") {
 		t.Fatalf("the breaker's error should carry the first failure: %v", err)
 	}
 }
@@ -182,7 +182,10 @@ func TestBreakerClosesAgainOnSuccess(t *testing.T) {
 	}}
 	srv := httptest.NewServer(s)
 	defer srv.Close()
-	c := testClient(t, srv.URL, 3)
+	c, err := New(&Connection{REST: &rest.Config{Host: srv.URL}}, Options{RequestTimeout: time.Minute, MaxRetries: 3, QPS: 1000, Burst: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
 	_ = get(c) // four 503s
 	if err := get(c); err != nil {
 		t.Fatalf("7 failures and then a success must not open the breaker: %v", err)
@@ -214,5 +217,30 @@ func TestRetryAfterParsing(t *testing.T) {
 		if got := retryAfter(in); got != want {
 			t.Errorf("retryAfter(%q) = %s, want %s", in, got, want)
 		}
+	}
+}
+
+func TestBreakerTripsOnAServerThatNeverAnswers(t *testing.T) {
+	hang := func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }
+	srv := httptest.NewServer(&scripted{steps: []func(http.ResponseWriter, *http.Request){hang}})
+	defer srv.Close()
+	c, err := New(&Connection{REST: &rest.Config{Host: srv.URL}}, Options{RequestTimeout: 200 * time.Millisecond, MaxRetries: 5, QPS: 100, Burst: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// One request at a time: two timeouts a request-timeout apart open the
+	// breaker, long before 8 timeouts would.
+	start := time.Now()
+	err = get(c)
+	var open *UnavailableError
+	if !errors.As(err, &open) {
+		t.Fatalf("got %v, want the breaker to stop the retries", err)
+	}
+	if took := time.Since(start); took > 2*time.Second {
+		t.Fatalf("the first call took %s: six timeouts instead of two", took)
+	}
+	start = time.Now()
+	if err := get(c); !errors.As(err, &open) || time.Since(start) > 100*time.Millisecond {
+		t.Fatalf("the next call should fail at once: %v after %s", err, time.Since(start))
 	}
 }

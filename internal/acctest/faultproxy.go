@@ -22,14 +22,14 @@ type Fault string
 
 // The faults the proxy injects.
 const (
-	Reset       Fault = "reset"        // close the connection without an answer
-	Error500    Fault = "500"          // answer 500 without forwarding
-	Error503    Fault = "503"          // answer 503 without forwarding
-	TooMany429  Fault = "429"          // answer 429 with Retry-After: 1
-	Latency     Fault = "latency"      // forward after a delay
-	BlackHole   Fault = "black-hole"   // never answer
-	ResetAfter  Fault = "reset-after"  // forward, then close the connection without passing the answer on
-	Error500Fwd Fault = "500-after"    // forward, then answer 500 instead of the API server's answer
+	Reset       Fault = "reset"       // close the connection without an answer
+	Error500    Fault = "500"         // answer 500 without forwarding
+	Error503    Fault = "503"         // answer 503 without forwarding
+	TooMany429  Fault = "429"         // answer 429 with Retry-After: 1
+	Latency     Fault = "latency"     // forward after a delay
+	BlackHole   Fault = "black-hole"  // never answer
+	ResetAfter  Fault = "reset-after" // forward, then close the connection without passing the answer on
+	Error500Fwd Fault = "500-after"   // forward, then answer 500 instead of the API server's answer
 )
 
 // FaultProxy sits between the provider and the API server: it terminates TLS

@@ -91,7 +91,7 @@ func TestAccReliability_faults(t *testing.T) {
 				Check:  stateMatchesCluster(t, ns, 50),
 			},
 			{
-				Config: provider + manyFabrics(ns, 50, 65001),
+				Config:           provider + manyFabrics(ns, 50, 65001),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 		},

@@ -3,7 +3,6 @@ package acctest
 import (
 	"crypto/tls"
 	"encoding/pem"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -45,6 +44,8 @@ type FaultProxy struct {
 	faults   []Fault
 	latency  time.Duration
 	injected map[Fault]int
+	seen     int
+	turn     int
 	// Before runs before a request is forwarded (after the fault choice).
 	Before func(r *http.Request)
 
@@ -142,8 +143,9 @@ func hangUp(w http.ResponseWriter) {
 	_ = conn.Close()
 }
 
-// Inject sets the share of requests (0..1) that meet one of the faults,
-// chosen at random among them.
+// Inject sets the share of requests (0..1) that meet a fault. The faults take
+// turns, so that each kind is injected as often as the others, and the share
+// is exact rather than left to chance.
 func (p *FaultProxy) Inject(rate float64, faults ...Fault) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -153,10 +155,17 @@ func (p *FaultProxy) Inject(rate float64, faults ...Fault) {
 func (p *FaultProxy) pick() Fault {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if len(p.faults) == 0 || rand.Float64() >= p.rate {
+	if len(p.faults) == 0 || p.rate <= 0 {
 		return ""
 	}
-	f := p.faults[rand.IntN(len(p.faults))]
+	p.seen++
+	// Every 1/rate-th request, the next fault in turn.
+	every := int(1/p.rate + 0.5)
+	if p.seen%every != 0 {
+		return ""
+	}
+	f := p.faults[p.turn%len(p.faults)]
+	p.turn++
 	p.injected[f]++
 	return f
 }

@@ -156,7 +156,7 @@ func (r *Resource) Create(ctx context.Context, req resource.CreateRequest, resp 
 
 	exists, err := api.Exists(ctx, namespace, name)
 	if err != nil {
-		r.explain(&resp.Diagnostics, err, "list", namespace, name)
+		r.explain(&resp.Diagnostics, err, "create", namespace, name)
 		return
 	}
 	if exists {

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"sync"
-	"time"
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
@@ -96,13 +95,13 @@ type limiter struct {
 }
 
 func (l *limiter) Wait(ctx context.Context) error {
-	start := time.Now()
-	err := l.RateLimiter.Wait(ctx)
-	if waited := time.Since(start); waited > 10*time.Millisecond && l.opts.Log != nil {
-		l.opts.Log(ctx, "client-side throttling", map[string]any{"waited_ms": waited.Milliseconds(),
-			"qps": l.opts.QPS, "burst": l.opts.Burst, "level": "warn"})
+	if l.TryAccept() {
+		return nil
 	}
-	return err
+	if l.opts.Log != nil {
+		l.opts.Log(ctx, "client-side throttling", map[string]any{"qps": l.opts.QPS, "burst": l.opts.Burst, "level": "warn"})
+	}
+	return l.RateLimiter.Wait(ctx)
 }
 
 type warnings struct{ warn func(context.Context, string) }

@@ -227,3 +227,27 @@ resource "hedgehog_fabric" "test" {
 		},
 	})
 }
+
+// TestAccProvider_permissionDenied: an identity minted by the local control
+// plane, with no rights, gets the 403 diagnostic — who, which verb, which
+// resource, which namespace, and what to do.
+func TestAccProvider_permissionDenied(t *testing.T) {
+	acctest.PreCheck(t)
+	local := acctest.NeedLocal(t)
+	ns := acctest.Namespace(t)
+	user, err := local.MintUser("fabric-viewer", "netops")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories,
+		Steps: []resource.TestStep{{
+			Config: acctest.Terraform + fmt.Sprintf("provider \"hedgehog\" {\n  config_path = %q\n}\n", user.Kubeconfig) +
+				fabricBlock(ns, "denied", "asn = 65000"),
+			ExpectError: acctest.Error("Kubernetes Permission Denied",
+				fmt.Sprintf(`"fabric-viewer" may not get fabrics.wiring.githedgehog.com in namespace %q (HTTP 403), so the provider could not create Fabric "denied" in namespace %q.`, ns, ns),
+				"Grant that verb with an RBAC rule — the hedgehog_rbac_setup resource creates a role with what this provider needs — or configure an identity that has it.",
+				fmt.Sprintf(`API server: fabrics.wiring.githedgehog.com "denied" is forbidden: User "fabric-viewer" cannot get resource "fabrics" in API group "wiring.githedgehog.com" in the namespace %q`, ns)),
+		}},
+	})
+}

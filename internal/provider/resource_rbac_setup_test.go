@@ -367,3 +367,25 @@ func rbacGone(ns, sa string, clusterScope, namespaceCreated bool) resource.TestC
 		return nil
 	}
 }
+
+// TestAccRBACSetup_otherCombinations covers the two pairs of scope and token
+// type that the other tests do not: cluster scope with a bound token, and
+// namespace scope with a Secret token.
+func TestAccRBACSetup_otherCombinations(t *testing.T) {
+	acctest.PreCheck(t)
+	for _, c := range []struct{ scope, token string }{{"cluster", "bound"}, {"namespace", "secret"}} {
+		t.Run(c.scope+"_"+c.token, func(t *testing.T) {
+			ns := acctest.Namespace(t)
+			other := acctest.Namespace(t)
+			sa := acctest.Name("sa")
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.Factories,
+				CheckDestroy:             rbacGone(ns, sa, c.scope == "cluster", false),
+				Steps: []resource.TestStep{{
+					Config: rbacConfig(ns, sa, fmt.Sprintf("scope = %q\n  token_type = %q", c.scope, c.token)),
+					Check:  grants(ns, other, c.scope == "cluster"),
+				}},
+			})
+		})
+	}
+}

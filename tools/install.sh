@@ -28,16 +28,16 @@ kube_ldflags() {
 install_one() {
 	local tool=$1 version minutes
 	case $tool in
-	tofu) version=$(modversion tofu github.com/opentofu/opentofu); minutes=3 ;;
-	terraform) version=v1.5.7; minutes=3 ;;
+	tofu) version=$(modversion tofu github.com/opentofu/opentofu); minutes=6 ;;
+	terraform) version=v1.5.7; minutes=4 ;;
 	etcd) version=$(modversion etcd go.etcd.io/etcd/server/v3); minutes=1 ;;
-	kube-apiserver) version=$(modversion kube k8s.io/kubernetes); minutes=5 ;;
-	kube-controller-manager) version=$(modversion kube k8s.io/kubernetes); minutes=2 ;;
+	kube-apiserver) version=$(modversion kube k8s.io/kubernetes); minutes=10 ;;
+	kube-controller-manager) version=$(modversion kube k8s.io/kubernetes); minutes=3 ;;
 	kubectl) version=$(modversion kube k8s.io/kubernetes); minutes=1 ;;
-	golangci-lint) version=v2.15.0; minutes=3 ;;
-	goreleaser) version=v2.14.0; minutes=4 ;;
+	golangci-lint) version=v2.15.0; minutes=4 ;;
+	goreleaser) version=v2.14.0; minutes=8 ;;
 	tfplugindocs) version=v0.25.0; minutes=1 ;;
-	terraform-provider-kubectl) version=v1.19.0; minutes=2 ;;
+	terraform-provider-kubectl) version=v1.19.0; minutes=6 ;;
 	terraform-provider-time) version=v0.14.2; minutes=1 ;;
 	*) echo "install.sh: unknown tool $tool" >&2; return 2 ;;
 	esac
@@ -48,7 +48,7 @@ install_one() {
 	fi
 	local dir=$cache/$tool/$version
 	if [ ! -f "$dir/.stamp" ] || [ "$(cat "$dir/.stamp")" != "$tool $version" ]; then
-		echo "==> building $tool $version from the Go module proxy (cold: about $minutes min)"
+		echo "==> building $tool $version from the Go module proxy (first build: about $minutes min on 2 cores)"
 		local start=$SECONDS tmp
 		mkdir -p "$dir"
 		tmp=$(mktemp -d "$dir/.build.XXXXXX")

@@ -2,8 +2,13 @@ package provider_test
 
 import (
 	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -126,6 +131,42 @@ func TestAccProvider_insecure(t *testing.T) {
 	token := acctest.ServiceAccountToken(t, ns, "admin", "cluster-admin")
 	resource.ParallelTest(t, connects(t, fmt.Sprintf("provider \"hedgehog\" {\n  host = %s\n  token = %s\n  insecure = true\n}\n",
 		hcl(acctest.C.REST.Host), hcl(token))))
+}
+
+// TestAccProvider_proxyURL connects through an HTTP CONNECT proxy and checks
+// that the proxy really carried the connection.
+func TestAccProvider_proxyURL(t *testing.T) {
+	acctest.PreCheck(t)
+	ns := acctest.Namespace(t)
+	token := acctest.ServiceAccountToken(t, ns, "admin", "cluster-admin")
+	var tunnels atomic.Int32
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodConnect || r.Host != strings.TrimPrefix(acctest.C.REST.Host, "https://") {
+			http.Error(w, "this proxy only tunnels to the test's API server", http.StatusForbidden)
+			return
+		}
+		upstream, err := net.Dial("tcp", r.Host)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			_ = upstream.Close()
+			return
+		}
+		tunnels.Add(1)
+		_, _ = conn.Write([]byte("HTTP/1.1 200 Connection established\r\n\r\n"))
+		go func() { _, _ = io.Copy(upstream, conn); _ = upstream.Close() }()
+		go func() { _, _ = io.Copy(conn, upstream); _ = conn.Close() }()
+	}))
+	defer proxy.Close()
+	resource.ParallelTest(t, connects(t, fmt.Sprintf(
+		"provider \"hedgehog\" {\n  host = %s\n  token = %s\n  cluster_ca_certificate = %s\n  proxy_url = %s\n}\n",
+		hcl(acctest.C.REST.Host), hcl(token), hcl(acctest.CACert(t)), hcl(proxy.URL))))
+	if tunnels.Load() == 0 {
+		t.Error("the provider reached the API server without going through proxy_url")
+	}
 }
 
 func TestAccProvider_execPlugin(t *testing.T) {

@@ -6,12 +6,14 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"regexp"
 	"strings"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	utilnet "k8s.io/apimachinery/pkg/util/net"
 )
 
 // Target says what a failed call was about, for the explanation.
@@ -55,9 +57,12 @@ func MayHaveHappened(err error) bool {
 		code := status.Status().Code
 		return code >= 500 || code == http.StatusTooManyRequests
 	}
-	var open *UnavailableError
-	if errors.As(err, &open) {
-		return false // refused by the breaker: never sent
+	var (
+		open *UnavailableError
+		dns  *net.DNSError
+	)
+	if errors.As(err, &open) || errors.As(err, &dns) || utilnet.IsConnectionRefused(err) {
+		return false // never sent: refused by the breaker, no address, no listener
 	}
 	return true
 }

@@ -1,13 +1,16 @@
 package kube
 
 import (
+	"context"
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -175,4 +178,31 @@ func TestInClusterOnlyWhenAsked(t *testing.T) {
 		t.Fatalf("in_cluster outside a pod: %v", err)
 	}
 	_ = os.Unsetenv("KUBERNETES_SERVICE_HOST")
+}
+
+func TestMayHaveHappened(t *testing.T) {
+	dial := func(err error) error {
+		return &url.Error{Op: "Patch", URL: "https://10.0.0.1:6443/apis", Err: &net.OpError{Op: "dial", Net: "tcp", Err: err}}
+	}
+	gr := schema.GroupResource{Group: "wiring.githedgehog.com", Resource: "fabrics"}
+	cases := []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"connection refused", dial(&os.SyscallError{Syscall: "connect", Err: syscall.ECONNREFUSED}), false},
+		{"unknown host", dial(&net.DNSError{Err: "no such host", Name: "nowhere.invalid"}), false},
+		{"breaker open", &UnavailableError{Host: "https://10.0.0.1:6443", First: errors.New("refused")}, false},
+		{"forbidden", apierrors.NewForbidden(gr, "dc1", errors.New("no")), false},
+		{"invalid", apierrors.NewInvalid(schema.GroupKind{Group: gr.Group, Kind: "Fabric"}, "dc1", nil), false},
+		{"connection reset", dial(&os.SyscallError{Syscall: "read", Err: syscall.ECONNRESET}), true},
+		{"no answer", fmt.Errorf("no answer within the request timeout of 5s: %w", context.DeadlineExceeded), true},
+		{"server error", apierrors.NewInternalError(errors.New("etcd")), true},
+		{"too many requests", apierrors.NewTooManyRequests("slow down", 1), true},
+	}
+	for _, c := range cases {
+		if got := MayHaveHappened(c.err); got != c.want {
+			t.Errorf("%s: MayHaveHappened = %v, want %v", c.name, got, c.want)
+		}
+	}
 }

@@ -15,50 +15,56 @@ import (
 // the filesystem mirror.
 const MirrorVersion = "0.1.0"
 
-var (
-	mirrorOnce sync.Once
-	mirrorRC   string
-	mirrorErr  error
-)
+// goBuild builds the package pkg of this repository into a new temporary
+// directory (one per test binary: it outlives any one test) and returns the
+// program's path.
+func goBuild(name, pkg string, flags ...string) (string, error) {
+	dir, err := os.MkdirTemp("", "hedgehog-"+name+"-") //nolint:usetesting // shared by every test of the binary
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, name)
+	cmd := exec.Command("go", append(append([]string{"build"}, flags...), "-o", bin, pkg)...)
+	cmd.Dir = Root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("building %s: %v\n%s", pkg, err, out)
+	}
+	return bin, nil
+}
 
-// Mirror builds the real provider binary once per test binary and installs
-// it into a filesystem mirror laid out as `make install` does; it returns a
-// CLI configuration file that uses the mirror for this provider only.
+// mirror builds the real provider binary and installs it into a filesystem
+// mirror laid out as `make install` does; it returns a CLI configuration
+// file that uses the mirror for this provider only.
+var mirror = sync.OnceValues(func() (string, error) {
+	bin, err := goBuild("terraform-provider-hedgehog", ".", "-ldflags", "-X main.version="+MirrorVersion)
+	if err != nil {
+		return "", err
+	}
+	dir := filepath.Dir(bin)
+	target := runtime.GOOS + "_" + runtime.GOARCH
+	for _, host := range []string{"registry.terraform.io", "registry.opentofu.org"} {
+		d := filepath.Join(dir, "mirror", host, "hedgehog-terraform", "hedgehog", MirrorVersion, target)
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return "", err
+		}
+		if err := os.Link(bin, filepath.Join(d, "terraform-provider-hedgehog_v"+MirrorVersion)); err != nil {
+			return "", err
+		}
+	}
+	rc := filepath.Join(dir, "cli.tfrc")
+	content := fmt.Sprintf("provider_installation {\n  filesystem_mirror {\n    path = %q\n  }\n}\n", filepath.Join(dir, "mirror"))
+	return rc, os.WriteFile(rc, []byte(content), 0o600)
+})
+
+// Mirror is the CLI configuration file of the filesystem mirror that holds
+// the real provider binary, built once per test binary.
 func Mirror(t *testing.T) string {
 	t.Helper()
-	mirrorOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "hedgehog-mirror-") //nolint:usetesting // shared by every test of the binary
-		if err != nil {
-			mirrorErr = err
-			return
-		}
-		bin := filepath.Join(dir, "terraform-provider-hedgehog")
-		cmd := exec.Command("go", "build", "-ldflags", "-X main.version="+MirrorVersion, "-o", bin, ".")
-		cmd.Dir = Root
-		if out, err := cmd.CombinedOutput(); err != nil {
-			mirrorErr = fmt.Errorf("building the provider: %v\n%s", err, out)
-			return
-		}
-		target := runtime.GOOS + "_" + runtime.GOARCH
-		for _, host := range []string{"registry.terraform.io", "registry.opentofu.org"} {
-			d := filepath.Join(dir, "mirror", host, "hedgehog-terraform", "hedgehog", MirrorVersion, target)
-			if err := os.MkdirAll(d, 0o755); err != nil {
-				mirrorErr = err
-				return
-			}
-			if err := os.Link(bin, filepath.Join(d, "terraform-provider-hedgehog_v"+MirrorVersion)); err != nil {
-				mirrorErr = err
-				return
-			}
-		}
-		mirrorRC = filepath.Join(dir, "cli.tfrc")
-		rc := fmt.Sprintf("provider_installation {\n  filesystem_mirror {\n    path = %q\n  }\n}\n", filepath.Join(dir, "mirror"))
-		mirrorErr = os.WriteFile(mirrorRC, []byte(rc), 0o600)
-	})
-	if mirrorErr != nil {
-		t.Fatal(mirrorErr)
+	rc, err := mirror()
+	if err != nil {
+		t.Fatal(err)
 	}
-	return mirrorRC
+	return rc
 }
 
 // CLI runs the CLI of this acceptance pass (TF_ACC_TERRAFORM_PATH) with the

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -142,33 +141,16 @@ func Error(phrases ...string) *regexp.Regexp {
 	return regexp.MustCompile(`(?s)` + strings.Join(parts, ".*"))
 }
 
-var (
-	execPluginOnce sync.Once
-	execPluginPath string
-	execPluginErr  error
-)
+var execPlugin = sync.OnceValues(func() (string, error) { return goBuild("execplugin", "./internal/acctest/execplugin") })
 
 // ExecPlugin builds the test credential plugin (once per test binary).
 func ExecPlugin(t *testing.T) string {
 	t.Helper()
-	execPluginOnce.Do(func() {
-		// Built once for the whole test binary: it outlives any one test.
-		dir, err := os.MkdirTemp("", "hedgehog-execplugin-") //nolint:usetesting // see above
-		if err != nil {
-			execPluginErr = err
-			return
-		}
-		execPluginPath = filepath.Join(dir, "execplugin")
-		cmd := exec.Command("go", "build", "-o", execPluginPath, "./internal/acctest/execplugin")
-		cmd.Dir = Root
-		if out, err := cmd.CombinedOutput(); err != nil {
-			execPluginErr = fmt.Errorf("building the exec plugin: %v\n%s", err, out)
-		}
-	})
-	if execPluginErr != nil {
-		t.Fatal(execPluginErr)
+	path, err := execPlugin()
+	if err != nil {
+		t.Fatal(err)
 	}
-	return execPluginPath
+	return path
 }
 
 // ServiceAccountToken creates a service account in namespace, binds it to

@@ -3,8 +3,9 @@
 // client per provider instance, retries what is safe to retry, stops calling a
 // dead API server, and explains API failures in words a user can act on.
 //
-// It knows nothing of Terraform: the provider resolves attributes and
-// environment variables into Settings and turns errors into diagnostics.
+// It knows nothing of Terraform: the provider hands it the values its
+// configuration gives (Given), Resolve adds the environment variables and
+// checks them, and the provider turns errors into diagnostics.
 package kube
 
 import (

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -270,7 +271,7 @@ func (h *healthCheck) crds(ctx context.Context, out *crdHealth) {
 				out.ServedVersions = append(out.ServedVersions, fmt.Sprint(m["name"]))
 			}
 		}
-		if !contains(out.ServedVersions, h.cfg.Version) {
+		if !slices.Contains(out.ServedVersions, h.cfg.Version) {
 			h.problem("the CRD %s does not serve %s (it serves %s)", name, h.cfg.Version, strings.Join(out.ServedVersions, ", "))
 			return
 		}

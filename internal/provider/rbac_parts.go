@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -477,7 +478,7 @@ func (s *setup) foreignObjects(ctx context.Context, state rbacModel) ([]string, 
 			continue
 		}
 		for _, res := range list.APIResources {
-			if !contains(res.Verbs, "list") || res.Name == "events" || strings.Contains(res.Name, "/") {
+			if !slices.Contains(res.Verbs, "list") || res.Name == "events" || strings.Contains(res.Name, "/") {
 				continue
 			}
 			items, err := s.c.Client.Metadata.Resource(gv.WithResource(res.Name)).Namespace(s.ns).List(ctx, metav1.ListOptions{})

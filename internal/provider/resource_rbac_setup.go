@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -377,7 +378,7 @@ func (r *rbacResource) ImportState(ctx context.Context, req resource.ImportState
 		return
 	}
 	parts = append(parts, []string{"", DefaultRoleName, scopeCluster}[len(parts)-1:]...)
-	if !contains(scopes, parts[3]) {
+	if !slices.Contains(scopes, parts[3]) {
 		resp.Diagnostics.AddError("Invalid Import ID", fmt.Sprintf("%q: the scope must be one of %s.", req.ID, strings.Join(scopes, ", ")))
 		return
 	}

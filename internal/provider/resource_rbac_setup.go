@@ -2,17 +2,12 @@ package provider
 
 import (
 	"context"
-	"fmt"
-	"slices"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
@@ -24,22 +19,18 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/kinds"
+	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/rbac"
 )
 
 // Defaults of hedgehog_rbac_setup.
 const (
 	DefaultServiceAccount = "hedgehog-netbox-plugin"
 	DefaultRoleName       = "hedgehog-netbox-plugin"
-	scopeCluster          = "cluster"
-	scopeNamespace        = "namespace"
-	tokenSecret           = "secret"
-	tokenBound            = "bound"
 )
 
 var (
-	scopes     = []string{scopeCluster, scopeNamespace}
-	tokenTypes = []string{tokenSecret, tokenBound}
-	partNames  = []string{"namespace", "service_account", "role", "role_binding", "token_secret"}
+	scopes     = []string{rbac.ScopeCluster, rbac.ScopeNamespace}
+	tokenTypes = []string{rbac.TokenSecret, rbac.TokenBound}
 )
 
 type rbacResource struct{ cfg *kinds.Config }
@@ -156,13 +147,13 @@ func (r *rbacResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 					"verbs":          strList("Verbs, such as `get`, `list`, `watch`, `create`, `update`, `patch`, `delete` or `*`.", true),
 					"resource_names": strList("Limit the rule to these object names.", false),
 				}}},
-			"scope": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString(scopeCluster),
+			"scope": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString(rbac.ScopeCluster),
 				Validators: []validator.String{stringvalidator.OneOf(scopes...)}, PlanModifiers: replace,
 				MarkdownDescription: "`cluster` (ClusterRole and ClusterRoleBinding: the rules apply in every namespace; default) or " +
 					"`namespace` (Role and RoleBinding in `namespace` only: least privilege). Changing it replaces the role and binding."},
 			"labels": schema.MapAttribute{Optional: true, ElementType: types.StringType, Validators: []validator.Map{kinds.Labels()},
 				MarkdownDescription: "Labels for every object this resource creates; updated in place."},
-			"token_type": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString(tokenSecret),
+			"token_type": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString(rbac.TokenSecret),
 				Validators: []validator.String{stringvalidator.OneOf(tokenTypes...)}, PlanModifiers: replace,
 				MarkdownDescription: "`secret`: a long-lived `kubernetes.io/service-account-token` Secret, filled in by the cluster's " +
 					"token controller (default). `bound`: a TokenRequest token that expires after `token_expiration_seconds` and that " +
@@ -198,215 +189,8 @@ func (r *rbacResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 			"namespace_created": schema.BoolAttribute{Computed: true,
 				MarkdownDescription: "Whether this resource created the namespace (and so deletes it on destroy)."},
 			"object_uids": schema.MapAttribute{Computed: true, ElementType: types.StringType,
-				MarkdownDescription: "The UID of each object this resource manages, by part (`" + strings.Join(partNames, "`, `") +
+				MarkdownDescription: "The UID of each object this resource manages, by part (`" + strings.Join(rbac.Parts, "`, `") +
 					"`). A part deleted out of band reads as empty, and the plan shows apply re-creating it."},
 		},
-	}
-}
-
-func (r *rbacResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
-		return
-	}
-	var plan, config rbacModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	known := r.cfg != nil && !r.cfg.Unknown
-	var prior *rbacModel
-	if !req.State.Raw.IsNull() {
-		prior = &rbacModel{}
-		resp.Diagnostics.Append(req.State.Get(ctx, prior)...)
-	}
-
-	if config.Namespace.IsNull() {
-		plan.Namespace = types.StringUnknown()
-		if known {
-			plan.Namespace = types.StringValue(r.cfg.Namespace)
-		}
-	}
-	if config.Rules.IsNull() {
-		plan.Rules = types.ListUnknown(ruleType)
-		if known {
-			var d diag.Diagnostics
-			plan.Rules, d = types.ListValueFrom(ctx, ruleType, defaultRules(r.cfg.Group))
-			resp.Diagnostics.Append(d...)
-		}
-	}
-	if !plan.Namespace.IsUnknown() && !plan.ServiceAccountName.IsUnknown() && !plan.RoleName.IsUnknown() && !plan.Scope.IsUnknown() {
-		plan.ID = types.StringValue(rbacID(plan))
-	}
-
-	if prior == nil {
-		resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
-		return
-	}
-	if !plan.Namespace.Equal(prior.Namespace) {
-		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("namespace"))
-	}
-	// The computed values stay as they are unless apply will change them:
-	// parts deleted out of band are re-created, a bound token near its end
-	// is renewed.
-	plan.Token, plan.TokenExpiresAt, plan.Kubeconfig = prior.Token, prior.TokenExpiresAt, prior.Kubeconfig
-	plan.ServiceAccountUID, plan.SecretName, plan.NamespaceCreated = prior.ServiceAccountUID, prior.SecretName, prior.NamespaceCreated
-	plan.ObjectUIDs, plan.CACertificate, plan.Host = prior.ObjectUIDs, prior.CACertificate, prior.Host
-	newToken := plan.TokenType.ValueString() == tokenBound && tokenDue(prior, plan.TokenRenewalPercent.ValueInt64(), time.Now())
-	if missing := missingParts(prior); len(missing) > 0 {
-		resp.Diagnostics.AddWarning("Objects Deleted Out of Band",
-			fmt.Sprintf("hedgehog_rbac_setup %s: the %s no longer exist(s) in the cluster; apply re-creates it.", prior.ID.ValueString(),
-				strings.Join(missing, ", ")))
-		plan.ObjectUIDs = types.MapUnknown(types.StringType)
-		for _, part := range missing {
-			switch part {
-			case "namespace":
-				plan.NamespaceCreated = types.BoolUnknown()
-				newToken = true
-			case "service account":
-				plan.ServiceAccountUID = types.StringUnknown()
-				newToken = true
-			case "token secret":
-				newToken = true
-			}
-		}
-	}
-	bound := plan.TokenType.ValueString() == tokenBound
-	if newToken || (bound && !plan.TokenExpirationSeconds.Equal(prior.TokenExpirationSeconds)) || prior.Token.ValueString() == "" {
-		plan.Token, plan.TokenExpiresAt, plan.Kubeconfig = types.StringUnknown(), types.StringUnknown(), types.StringUnknown()
-	}
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
-}
-
-func rbacID(m rbacModel) string {
-	return strings.Join([]string{m.Namespace.ValueString(), m.ServiceAccountName.ValueString(), m.RoleName.ValueString(), m.Scope.ValueString()}, "/")
-}
-
-func missingParts(m *rbacModel) []string {
-	var out []string
-	for part, uid := range m.ObjectUIDs.Elements() {
-		if s, ok := uid.(types.String); ok && s.ValueString() == "" {
-			out = append(out, strings.ReplaceAll(part, "_", " "))
-		}
-	}
-	return out
-}
-
-// tokenDue tells whether a bound token has less than percent of its
-// lifetime left (or cannot be read).
-func tokenDue(m *rbacModel, percent int64, now time.Time) bool {
-	expires, err := time.Parse(time.RFC3339, m.TokenExpiresAt.ValueString())
-	if err != nil {
-		return true
-	}
-	lifetime := time.Duration(m.TokenExpirationSeconds.ValueInt64()) * time.Second
-	return expires.Sub(now) < lifetime*time.Duration(percent)/100
-}
-
-func (r *rbacResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan rbacModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	ctx, ok := kinds.Begin(ctx, r.cfg, &resp.Diagnostics)
-	if !ok || resp.Diagnostics.HasError() {
-		return
-	}
-	s := r.setup(plan)
-	if existing := s.existing(ctx, &resp.Diagnostics); len(existing) > 0 && !plan.AdoptExisting.ValueBool() {
-		resp.Diagnostics.AddError("RBAC Objects Already Exist", fmt.Sprintf(
-			"These objects already exist:\n  - %s\n\nTo manage them with this resource, import it:\n\n  terraform import "+
-				"hedgehog_rbac_setup.<resource name> %s\n\nor set adopt_existing = true to take them over; or choose other names.",
-			strings.Join(existing, "\n  - "), rbacID(plan)))
-		return
-	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	// Whatever part is created goes into the state, even when a later step
-	// fails: nothing is forgotten (the resource is then tainted).
-	state := s.reconcile(ctx, plan, nil, &resp.Diagnostics)
-	if state != nil {
-		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
-	}
-}
-
-func (r *rbacResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, prior rbacModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
-	ctx, ok := kinds.Begin(ctx, r.cfg, &resp.Diagnostics)
-	if !ok || resp.Diagnostics.HasError() {
-		return
-	}
-	state := r.setup(plan).reconcile(ctx, plan, &prior, &resp.Diagnostics)
-	if state != nil {
-		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
-	}
-}
-
-func (r *rbacResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	if r.cfg != nil && r.cfg.Unknown {
-		return
-	}
-	var state rbacModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	ctx, ok := kinds.Begin(ctx, r.cfg, &resp.Diagnostics)
-	if !ok || resp.Diagnostics.HasError() {
-		return
-	}
-	r.setup(state).read(ctx, &state, &resp.Diagnostics)
-	if !resp.Diagnostics.HasError() {
-		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
-	}
-}
-
-func (r *rbacResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state rbacModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	ctx, ok := kinds.Begin(ctx, r.cfg, &resp.Diagnostics)
-	if !ok || resp.Diagnostics.HasError() {
-		return
-	}
-	r.setup(state).destroy(ctx, state, &resp.Diagnostics)
-}
-
-func (r *rbacResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	parts := strings.Split(req.ID, "/")
-	if len(parts) < 2 || len(parts) > 4 {
-		resp.Diagnostics.AddError("Invalid Import ID", fmt.Sprintf(
-			"%q: write <namespace>/<service_account_name>[/<role_name>[/<scope>]] (role_name defaults to %s, scope to %s).",
-			req.ID, DefaultRoleName, scopeCluster))
-		return
-	}
-	parts = append(parts, []string{"", DefaultRoleName, scopeCluster}[len(parts)-1:]...)
-	if !slices.Contains(scopes, parts[3]) {
-		resp.Diagnostics.AddError("Invalid Import ID", fmt.Sprintf("%q: the scope must be one of %s.", req.ID, strings.Join(scopes, ", ")))
-		return
-	}
-	m := rbacModel{
-		ID: types.StringValue(strings.Join(parts, "/")), Namespace: types.StringValue(parts[0]),
-		ServiceAccountName: types.StringValue(parts[1]), RoleName: types.StringValue(parts[2]), Scope: types.StringValue(parts[3]),
-		CreateNamespace: types.BoolValue(true), AdoptExisting: types.BoolValue(false), ForceDestroyNamespace: types.BoolValue(false),
-		TokenExpirationSeconds: types.Int64Value(86400), TokenRenewalPercent: types.Int64Value(30),
-		Rules: types.ListNull(ruleType), Labels: types.MapNull(types.StringType), TokenType: types.StringValue(tokenSecret),
-		Token: types.StringNull(), TokenExpiresAt: types.StringNull(), CACertificate: types.StringNull(), Host: types.StringNull(),
-		Kubeconfig: types.StringNull(), ServiceAccountUID: types.StringNull(), SecretName: types.StringNull(),
-		NamespaceCreated: types.BoolValue(false), ObjectUIDs: types.MapNull(types.StringType),
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
-}
-
-type dnsSubdomain struct{}
-
-func (dnsSubdomain) Description(context.Context) string {
-	return "must be a DNS subdomain: at most 253 lower-case letters, digits, '-' and '.', starting and ending with a letter or digit"
-}
-func (v dnsSubdomain) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-func (v dnsSubdomain) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if errs := validationIsDNS1123Subdomain(req.ConfigValue.ValueString()); len(errs) > 0 {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Kubernetes Name",
-			fmt.Sprintf("Attribute %s: %q %s (%s).", req.Path, req.ConfigValue.ValueString(), v.Description(ctx), strings.Join(errs, "; ")))
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -54,6 +55,18 @@ data "hedgehog_cluster_health" "this" {
 					knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("v1alpha2")})),
 				statecheck.ExpectKnownValue(healthAddr, health("permissions", "create"), knownvalue.Bool(true)),
 				statecheck.ExpectKnownValue(healthAddr, health("permissions", "healthy"), knownvalue.Bool(true)),
+				statecheck.ExpectKnownValue(healthAddr, health("kinds"), knownvalue.MapExact(map[string]knownvalue.Check{
+					"fabric": knownvalue.ObjectPartial(map[string]knownvalue.Check{
+						"healthy":         knownvalue.Bool(true),
+						"crd":             knownvalue.StringExact("fabrics.wiring.githedgehog.com"),
+						"crd_installed":   knownvalue.Bool(true),
+						"served_versions": knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("v1alpha2")}),
+						"denied_verbs":    knownvalue.ListSizeExact(0),
+					}),
+				})),
+				// The Fabric kind's count is the one the older attribute shows.
+				statecheck.CompareValuePairs(healthAddr, health("crds", "fabric_count"),
+					healthAddr, health("kinds", "fabric", "count"), compare.ValuesSame()),
 			},
 		}},
 	})
@@ -81,6 +94,10 @@ data "hedgehog_cluster_health" "this" {
 					statecheck.ExpectKnownValue(healthAddr, health("crds", "healthy"), knownvalue.Bool(false)),
 					statecheck.ExpectKnownValue(healthAddr, health("problems"), knownvalue.ListExact([]knownvalue.Check{
 						knownvalue.StringExact("the CRD fabrics." + group + " is not installed (the hedgehog_crds resource installs it)")})),
+					statecheck.ExpectKnownValue(healthAddr, health("kinds", "fabric"), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+						"healthy": knownvalue.Bool(false), "crd": knownvalue.StringExact("fabrics." + group),
+						"crd_installed": knownvalue.Bool(false), "count": knownvalue.Int64Exact(0),
+					})),
 				},
 			},
 			{
@@ -103,6 +120,10 @@ data "hedgehog_cluster_health" "this" {
 					statecheck.ExpectKnownValue(healthAddr, health("permissions", "healthy"), knownvalue.Bool(false)),
 					statecheck.ExpectKnownValue(healthAddr, health("permissions", "get"), knownvalue.Bool(false)),
 					statecheck.ExpectKnownValue(healthAddr, health("permissions", "create"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(healthAddr, health("kinds", "fabric", "denied_verbs"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.StringExact("get"), knownvalue.StringExact("list"), knownvalue.StringExact("watch"),
+						knownvalue.StringExact("create"), knownvalue.StringExact("update"), knownvalue.StringExact("patch"),
+						knownvalue.StringExact("delete")})),
 				},
 			},
 			{

@@ -5,6 +5,7 @@ package provider
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/go-logr/logr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -27,11 +28,19 @@ func New(version string) func() provider.Provider {
 		// as noise; the provider logs what matters through tflog.
 		klog.SetLogger(logr.Discard())
 	})
-	return func() provider.Provider { return &hedgehogProvider{version: version} }
+	return func() provider.Provider {
+		return &hedgehogProvider{version: version, served: []*kinds.Kind{fabricKind}, now: time.Now}
+	}
 }
 
 type hedgehogProvider struct {
 	version string
+	// served are the custom-resource kinds the provider serves: each gets a
+	// resource, a data source and a list data source, and
+	// hedgehog_cluster_health checks each.
+	served []*kinds.Kind
+	// now is the clock every resource gets (through kinds.Config).
+	now func() time.Time
 
 	mu     sync.Mutex
 	cached *cachedClient
@@ -45,17 +54,17 @@ func (p *hedgehogProvider) Metadata(_ context.Context, _ provider.MetadataReques
 }
 
 func (p *hedgehogProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{
-		kinds.NewResource(fabricKind),
-		NewCRDsResource,
-		NewRBACSetupResource,
+	out := []func() resource.Resource{NewCRDsResource, NewRBACSetupResource}
+	for _, k := range p.served {
+		out = append(out, kinds.NewResource(k))
 	}
+	return out
 }
 
 func (p *hedgehogProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{
-		kinds.NewDataSource(fabricKind),
-		kinds.NewListDataSource(fabricKind),
-		NewClusterHealthDataSource,
+	out := []func() datasource.DataSource{newClusterHealthDataSource(p.served, fabricKind)}
+	for _, k := range p.served {
+		out = append(out, kinds.NewDataSource(k), kinds.NewListDataSource(k))
 	}
+	return out
 }

@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
 
@@ -92,6 +93,8 @@ type Config struct {
 	Err error
 	// Secrets are values of the configuration that logs must never show.
 	Secrets []string
+	// Now is the provider's clock (time.Now outside tests).
+	Now func() time.Time
 }
 
 // LogsOff is set (by main) when no TF_LOG* variable asked for logs: then no

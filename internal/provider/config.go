@@ -46,6 +46,7 @@ func (p *hedgehogProvider) Configure(ctx context.Context, req provider.Configure
 		Group:        setting(m.FabricAPIGroup, "HEDGEHOG_FABRIC_API_GROUP", DefaultGroup),
 		Version:      setting(m.FabricAPIVersion, "HEDGEHOG_FABRIC_API_VERSION", DefaultVersion),
 		FieldManager: setting(m.FieldManager, "HEDGEHOG_FIELD_MANAGER", DefaultFieldManager),
+		Now:          p.now,
 	}
 	opts := r.Options
 	opts.UserAgent = "terraform-provider-hedgehog/" + p.version

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -173,7 +172,7 @@ func (r *rbacResource) reconcile(ctx context.Context, s *rbac.Setup, plan rbacMo
 			ResourceNames: r.ResourceNames})
 	}
 	if prior != nil && prior.Token.ValueString() != "" && prior.TokenExpirationSeconds.Equal(plan.TokenExpirationSeconds) &&
-		!tokenDue(prior, plan.TokenRenewalPercent.ValueInt64(), time.Now()) {
+		!tokenDue(prior, plan.TokenRenewalPercent.ValueInt64(), r.now()) {
 		want.Keep = &rbac.BoundToken{Value: prior.Token.ValueString(), ExpiresAt: prior.TokenExpiresAt.ValueString(),
 			ServiceAccountUID: prior.ServiceAccountUID.ValueString()}
 	}

@@ -65,7 +65,7 @@ func (r *rbacResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	plan.Token, plan.TokenExpiresAt, plan.Kubeconfig = prior.Token, prior.TokenExpiresAt, prior.Kubeconfig
 	plan.ServiceAccountUID, plan.SecretName, plan.NamespaceCreated = prior.ServiceAccountUID, prior.SecretName, prior.NamespaceCreated
 	plan.ObjectUIDs, plan.CACertificate, plan.Host = prior.ObjectUIDs, prior.CACertificate, prior.Host
-	newToken := plan.TokenType.ValueString() == rbac.TokenBound && tokenDue(prior, plan.TokenRenewalPercent.ValueInt64(), time.Now())
+	newToken := plan.TokenType.ValueString() == rbac.TokenBound && tokenDue(prior, plan.TokenRenewalPercent.ValueInt64(), r.now())
 	if missing := missingParts(prior); len(missing) > 0 {
 		resp.Diagnostics.AddWarning("Objects Deleted Out of Band",
 			fmt.Sprintf("hedgehog_rbac_setup %s: the %s no longer exist(s) in the cluster; apply re-creates it.", prior.ID.ValueString(),
@@ -103,6 +103,15 @@ func missingParts(m *rbacModel) []string {
 		}
 	}
 	return out
+}
+
+// now is the provider's clock; before Configure (a plan without a
+// configured provider) it is the wall clock.
+func (r *rbacResource) now() time.Time {
+	if r.cfg != nil && r.cfg.Now != nil {
+		return r.cfg.Now()
+	}
+	return time.Now()
 }
 
 // tokenDue tells whether the bound token of a state has less than percent of

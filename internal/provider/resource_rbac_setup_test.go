@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -150,62 +149,6 @@ func TestAccRBACSetup_clusterScopeSecretToken(t *testing.T) {
 	})
 }
 
-func TestAccRBACSetup_namespaceScopeBoundToken(t *testing.T) {
-	acctest.PreCheck(t)
-	ns := acctest.Namespace(t) // exists already: not created, so never deleted
-	other := acctest.Namespace(t)
-	sa := acctest.Name("sa")
-	var firstToken string
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories,
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		CheckDestroy:             rbacGone(ns, sa, false, false),
-		Steps: []resource.TestStep{
-			{
-				Config: rbacConfig(ns, sa, `
-  scope                    = "namespace"
-  token_type               = "bound"
-  token_expiration_seconds = 600
-  token_renewal_percent    = 99
-`),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(rbacAddr, tfjsonpath.New("namespace_created"), knownvalue.Bool(false)),
-					statecheck.ExpectKnownValue(rbacAddr, tfjsonpath.New("secret_name"), knownvalue.StringExact("")),
-					statecheck.ExpectKnownValue(rbacAddr, tfjsonpath.New("token_expires_at"), knownvalue.NotNull()),
-				},
-				Check: resource.ComposeTestCheckFunc(grants(ns, other, false), func(s *terraform.State) error {
-					firstToken = s.RootModule().Resources[rbacAddr].Primary.Attributes["token"]
-					return nil
-				}),
-			},
-			{
-				// Less than 99 % of the 600 s lifetime is left after 7 s: the
-				// plan renews the token.
-				PreConfig: func() { time.Sleep(7 * time.Second) },
-				Config: rbacConfig(ns, sa, `
-  scope                    = "namespace"
-  token_type               = "bound"
-  token_expiration_seconds = 600
-  token_renewal_percent    = 99
-`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(rbacAddr, plancheck.ResourceActionUpdate),
-					plancheck.ExpectUnknownValue(rbacAddr, tfjsonpath.New("token")),
-				}},
-				Check: resource.ComposeTestCheckFunc(grants(ns, other, false), func(s *terraform.State) error {
-					if s.RootModule().Resources[rbacAddr].Primary.Attributes["token"] == firstToken {
-						return fmt.Errorf("the token was not renewed")
-					}
-					return nil
-				}),
-			},
-		},
-	})
-	if _, err := acctest.C.Typed.CoreV1().Namespaces().Get(context.Background(), ns, metav1.GetOptions{}); err != nil {
-		t.Fatalf("the namespace that existed before must survive destroy: %v", err)
-	}
-}
-
 func TestAccRBACSetup_existingAdoptRepairUpdate(t *testing.T) {
 	acctest.PreCheck(t)
 	ns := acctest.Namespace(t)
@@ -297,75 +240,6 @@ func TestAccRBACSetup_existingAdoptRepairUpdate(t *testing.T) {
 			},
 		},
 	})
-}
-
-func TestAccRBACSetup_namespaceWithFabrics(t *testing.T) {
-	acctest.PreCheck(t)
-	ns := acctest.Name("rbac")
-	sa := acctest.Name("sa")
-	fabric := acctest.Name("fab")
-	cfg := func(force bool) string {
-		return rbacConfig(ns, sa, fmt.Sprintf("force_destroy_namespace = %v", force))
-	}
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories,
-		CheckDestroy:             rbacGone(ns, sa, true, true),
-		Steps: []resource.TestStep{
-			{
-				Config: cfg(false),
-				Check: func(*terraform.State) error {
-					// A fabric that this resource did not create.
-					applyAs(t, ns, fabric, "someone-else", map[string]any{"name": fabric, "asn": 65000})
-					return nil
-				},
-			},
-			{
-				Config:      cfg(false),
-				Destroy:     true,
-				ExpectError: acctest.Error("Namespace Holds Other Objects", "Fabric "+fabric, "force_destroy_namespace = true", "Nothing was deleted"),
-			},
-			{
-				// Refused: everything is still there.
-				Config: cfg(true),
-				Check: func(*terraform.State) error {
-					if acctest.Fabric(t, ns, fabric) == nil {
-						return fmt.Errorf("the fabric is gone after the refused destroy")
-					}
-					_, err := acctest.C.Typed.CoreV1().ServiceAccounts(ns).Get(context.Background(), sa, metav1.GetOptions{})
-					return err
-				},
-			},
-		},
-	})
-}
-
-// rbacGone checks that destroy removed what the resource created, and the
-// namespace exactly when it was created by the resource.
-func rbacGone(ns, sa string, clusterScope, namespaceCreated bool) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		ctx := context.Background()
-		if _, err := acctest.C.Typed.CoreV1().ServiceAccounts(ns).Get(ctx, sa, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
-			return fmt.Errorf("service account %s/%s still exists (%v)", ns, sa, err)
-		}
-		if clusterScope {
-			if _, err := acctest.C.Typed.RbacV1().ClusterRoleBindings().Get(ctx, sa, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
-				return fmt.Errorf("cluster role binding %s still exists (%v)", sa, err)
-			}
-			if _, err := acctest.C.Typed.RbacV1().ClusterRoles().Get(ctx, sa, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
-				return fmt.Errorf("cluster role %s still exists (%v)", sa, err)
-			}
-		} else if _, err := acctest.C.Typed.RbacV1().RoleBindings(ns).Get(ctx, sa, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
-			return fmt.Errorf("role binding %s/%s still exists (%v)", ns, sa, err)
-		}
-		_, err := acctest.C.Typed.CoreV1().Namespaces().Get(ctx, ns, metav1.GetOptions{})
-		if namespaceCreated && !apierrors.IsNotFound(err) {
-			return fmt.Errorf("namespace %s, created by the resource, still exists (%v)", ns, err)
-		}
-		if !namespaceCreated && err != nil {
-			return fmt.Errorf("namespace %s, which existed before, is gone: %v", ns, err)
-		}
-		return nil
-	}
 }
 
 // TestAccRBACSetup_otherCombinations covers the two pairs of scope and token

@@ -1,0 +1,114 @@
+package provider_test
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/acctest"
+	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/provider"
+)
+
+// testClock is the wall clock moved ahead by what the test says: the
+// provider's idea of how much of a token's lifetime has passed, without
+// sleeping.
+type testClock struct{ ahead atomic.Int64 }
+
+func (c *testClock) now() time.Time      { return time.Now().Add(time.Duration(c.ahead.Load())) }
+func (c *testClock) set(d time.Duration) { c.ahead.Store(int64(d)) }
+
+// factoriesWith runs the provider with the test's clock, a new instance for
+// every CLI command (as acctest.Factories does).
+func factoriesWith(now func() time.Time) map[string]func() (tfprotov6.ProviderServer, error) {
+	return map[string]func() (tfprotov6.ProviderServer, error){
+		"hedgehog": func() (tfprotov6.ProviderServer, error) {
+			return providerserver.NewProtocol6WithError(provider.NewForTest(now)())()
+		},
+	}
+}
+
+// TestAccRBACSetup_namespaceScopeBoundToken: a bound token of 600 s with
+// renewal at 50 % is kept while more than 300 s of it are left and renewed
+// once fewer are, as the provider's clock says. Each side of the threshold
+// has a margin of at least 200 s of real time, so a slow machine does not
+// change the outcome.
+func TestAccRBACSetup_namespaceScopeBoundToken(t *testing.T) {
+	acctest.PreCheck(t)
+	ns := acctest.Namespace(t) // exists already: not created, so never deleted
+	other := acctest.Namespace(t)
+	sa := acctest.Name("sa")
+	clock := &testClock{}
+	config := rbacConfig(ns, sa, `
+  scope                    = "namespace"
+  token_type               = "bound"
+  token_expiration_seconds = 600
+  token_renewal_percent    = 50
+`)
+	var firstToken string
+	token := func(s *terraform.State) string { return s.RootModule().Resources[rbacAddr].Primary.Attributes["token"] }
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factoriesWith(clock.now),
+		CheckDestroy:             rbacGone(ns, sa, false, false),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(rbacAddr, tfjsonpath.New("namespace_created"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(rbacAddr, tfjsonpath.New("secret_name"), knownvalue.StringExact("")),
+					statecheck.ExpectKnownValue(rbacAddr, tfjsonpath.New("token_expires_at"), knownvalue.NotNull()),
+				},
+				Check: resource.ComposeTestCheckFunc(grants(ns, other, false), func(s *terraform.State) error {
+					firstToken = token(s)
+					return nil
+				}),
+			},
+			{
+				// 100 s later about 500 s are left, more than half: kept.
+				PreConfig: func() { clock.set(100 * time.Second) },
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+				Check: func(s *terraform.State) error {
+					if token(s) != firstToken {
+						return fmt.Errorf("the token was renewed with more than half of its lifetime left")
+					}
+					return nil
+				},
+			},
+			{
+				// 400 s later at most 200 s are left: the plan renews it.
+				PreConfig: func() { clock.set(400 * time.Second) },
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(rbacAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue(rbacAddr, tfjsonpath.New("token")),
+				}},
+				Check: resource.ComposeTestCheckFunc(grants(ns, other, false), func(s *terraform.State) error {
+					if token(s) == firstToken {
+						return fmt.Errorf("the token was not renewed")
+					}
+					// The new token was issued now, by the API server's
+					// clock: back to it for the plans that follow the apply.
+					clock.set(0)
+					return nil
+				}),
+			},
+		},
+	})
+	if _, err := acctest.C.Typed.CoreV1().Namespaces().Get(context.Background(), ns, metav1.GetOptions{}); err != nil {
+		t.Fatalf("the namespace that existed before must survive destroy: %v", err)
+	}
+}

@@ -15,7 +15,8 @@ var FabricKind = fabricKind
 // time.Now) and, when any are given, the kinds served.
 func NewForTest(now func() time.Time, served ...*kinds.Kind) func() provider.Provider {
 	return func() provider.Provider {
-		p := New("test")().(*hedgehogProvider)
+		New("test") // silences client-go's logging, as for every provider
+		p := newProvider("test")
 		if now != nil {
 			p.now = now
 		}

@@ -28,9 +28,11 @@ func New(version string) func() provider.Provider {
 		// as noise; the provider logs what matters through tflog.
 		klog.SetLogger(logr.Discard())
 	})
-	return func() provider.Provider {
-		return &hedgehogProvider{version: version, served: []*kinds.Kind{fabricKind}, now: time.Now}
-	}
+	return func() provider.Provider { return newProvider(version) }
+}
+
+func newProvider(version string) *hedgehogProvider {
+	return &hedgehogProvider{version: version, served: []*kinds.Kind{fabricKind}, now: time.Now}
 }
 
 type hedgehogProvider struct {

@@ -28,14 +28,18 @@ func (e *ForeignObjectsError) Error() string {
 // deleted.
 type ForeignCheckError struct{ Err error }
 
-func (e *ForeignCheckError) Error() string { return "cannot list what the namespace holds: " + e.Err.Error() }
+func (e *ForeignCheckError) Error() string {
+	return "cannot list what the namespace holds: " + e.Err.Error()
+}
 func (e *ForeignCheckError) Unwrap() error { return e.Err }
 
 // NamespaceNotGoneError: the namespace was deleted but still terminates
 // after Timeout.
 type NamespaceNotGoneError struct{ Err error }
 
-func (e *NamespaceNotGoneError) Error() string { return "the namespace is still terminating: " + e.Err.Error() }
+func (e *NamespaceNotGoneError) Error() string {
+	return "the namespace is still terminating: " + e.Err.Error()
+}
 func (e *NamespaceNotGoneError) Unwrap() error { return e.Err }
 
 // Destroy deletes the parts, the binding first. With deleteNamespace it

@@ -7,6 +7,9 @@
 #                                  kube-controller-manager kubectl golangci-lint
 #                                  goreleaser tfplugindocs
 #                                  terraform-provider-kubectl terraform-provider-time
+#                                  and, for the kind node image (tools/kind/node-image.sh):
+#                                  kubelet kubeadm kube-scheduler kube-proxy
+#                                  containerd runc cni-plugins crictl pause
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,6 +21,13 @@ mkdir -p "$bin"
 modversion() {
 	awk -v m="$2" '{ if ($1 == "require") { $1 = ""; $0 = $0 } } $1 == m { print $2; exit }' "$root/tools/$1/go.mod"
 }
+
+# The node image's programs that are not part of Kubernetes (kind v0.33.0's
+# choice of versions).
+containerd_version=v2.3.7
+runc_version=v1.4.3
+cni_version=v1.9.1
+crictl_version=v1.36.0
 
 kube_ldflags() {
 	local v=$1 minor
@@ -34,6 +44,12 @@ install_one() {
 	kube-apiserver) version=$(modversion kube k8s.io/kubernetes); minutes=10 ;;
 	kube-controller-manager) version=$(modversion kube k8s.io/kubernetes); minutes=3 ;;
 	kubectl) version=$(modversion kube k8s.io/kubernetes); minutes=1 ;;
+	kubelet | kubeadm | kube-scheduler | kube-proxy) version=$(modversion kube k8s.io/kubernetes); minutes=2 ;;
+	containerd) version=$containerd_version; minutes=3 ;;
+	runc) version=$runc_version; minutes=1 ;;
+	cni-plugins) version=$cni_version; minutes=1 ;;
+	crictl) version=$crictl_version; minutes=1 ;;
+	pause) version=$(modversion kube k8s.io/kubernetes); minutes=1 ;;
 	golangci-lint) version=v2.15.0; minutes=4 ;;
 	goreleaser) version=v2.14.0; minutes=8 ;;
 	tfplugindocs) version=v0.25.0; minutes=1 ;;
@@ -53,7 +69,7 @@ install_one() {
 		mkdir -p "$dir"
 		tmp=$(mktemp -d "$dir/.build.XXXXXX")
 		build "$tool" "$version" "$tmp"
-		mv -f "$tmp/$tool" "$dir/$tool"
+		mv -f "$tmp"/* "$dir/" # some tools are several programs (containerd, ctr, its shim)
 		rm -rf "$tmp"
 		echo "$tool $version" >"$dir/.stamp"
 		echo "==> built $tool $version in $((SECONDS - start)) s"
@@ -69,8 +85,34 @@ build() {
 			-o "$out/tofu" github.com/opentofu/opentofu/cmd/tofu) ;;
 	etcd)
 		(cd "$root/tools/etcd" && go build -trimpath -ldflags "-s -w" -o "$out/etcd" .) ;;
-	kube-apiserver | kube-controller-manager | kubectl)
+	kube-apiserver | kube-controller-manager | kubectl | kubelet | kubeadm | kube-scheduler | kube-proxy)
 		(cd "$root/tools/kube" && go build -trimpath -ldflags "$(kube_ldflags "$version")" -o "$out/$tool" "./$tool") ;;
+	containerd)
+		# Static (no cgo), without the snapshotters that need C libraries.
+		CGO_ENABLED=0 GOBIN=$out go install -trimpath -tags "no_btrfs no_devmapper no_zfs" \
+			-ldflags "-s -w -X github.com/containerd/containerd/v2/version.Version=$version" \
+			"github.com/containerd/containerd/v2/cmd/containerd@$version" \
+			"github.com/containerd/containerd/v2/cmd/ctr@$version" \
+			"github.com/containerd/containerd/v2/cmd/containerd-shim-runc-v2@$version" ;;
+	runc)
+		# seccomp needs cgo and libseccomp-dev; the node image has libseccomp2.
+		CGO_ENABLED=1 GOBIN=$out go install -trimpath -tags seccomp -ldflags "-s -w -X main.version=${version#v}" \
+			"github.com/opencontainers/runc@$version" ;;
+	cni-plugins)
+		CGO_ENABLED=0 GOBIN=$out go install -trimpath -ldflags "-s -w" \
+			"github.com/containernetworking/plugins/plugins/main/bridge@$version" \
+			"github.com/containernetworking/plugins/plugins/main/loopback@$version" \
+			"github.com/containernetworking/plugins/plugins/ipam/host-local@$version" \
+			"github.com/containernetworking/plugins/plugins/meta/portmap@$version"
+		touch "$out/cni-plugins" ;;
+	crictl)
+		CGO_ENABLED=0 GOBIN=$out go install -trimpath -ldflags "-s -w -X sigs.k8s.io/cri-tools/pkg/version.Version=$version" \
+			"sigs.k8s.io/cri-tools/cmd/crictl@$version" ;;
+	pause)
+		# The pod sandbox's process, from the kubernetes module's own source.
+		local src
+		src=$(cd "$root/tools/kube" && go mod download -json k8s.io/kubernetes | jq -r .Dir)/build/pause/linux/pause.c
+		gcc -Os -Wall -Werror -static -DVERSION="$version" -o "$out/pause" "$src" ;;
 	terraform) GOBIN=$out go install -trimpath -ldflags "-s -w" "github.com/hashicorp/terraform@$version" ;;
 	golangci-lint) GOBIN=$out go install -trimpath "github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$version" ;;
 	goreleaser) GOBIN=$out go install -trimpath "github.com/goreleaser/goreleaser/v2@$version" ;;

@@ -27,7 +27,6 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
-	kindcluster "sigs.k8s.io/kind/pkg/cluster"
 
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/crds"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/kube"
@@ -41,7 +40,16 @@ type Cluster struct {
 	Kubeconfig string
 	// Local is the local control plane, nil on other clusters: tests that
 	// need it (minting users, restarting the API server) say so.
-	Local   *testcluster.Cluster
+	Local *testcluster.Cluster
+	// Kind is the kind cluster, nil on other clusters.
+	Kind *KindCluster
+	// WebhookHost is the address on which the test process can listen for
+	// calls from the cluster's API server (admission webhooks registered by
+	// URL): 127.0.0.1 for the local control plane, the host's gateway
+	// address on the cluster's Docker network for kind (the egress guard lets
+	// containers reach the host itself), empty when the harness cannot tell
+	// (HEDGEHOG_ACC_KUBECONFIG).
+	WebhookHost string
 	REST    *rest.Config
 	Typed   kubernetes.Interface
 	Dynamic dynamic.Interface
@@ -130,14 +138,20 @@ func setCLIEnv() error {
 func startCluster() (func(), error) {
 	ctx := context.Background()
 	stop := func() {}
-	var kubeconfig string
+	var kubeconfig, webhookHost string
 	var local *testcluster.Cluster
+	var kind *KindCluster
 	switch {
 	case os.Getenv("HEDGEHOG_ACC_KUBECONFIG") != "":
 		kubeconfig = os.Getenv("HEDGEHOG_ACC_KUBECONFIG")
 	case os.Getenv("HEDGEHOG_ACC_CLUSTER") == "kind":
 		var err error
-		if kubeconfig, stop, err = startKind(); err != nil {
+		if kind, kubeconfig, stop, err = startKind(); err != nil {
+			return nil, err
+		}
+		webhookHost = kind.Gateway
+		if err := writeKindNodes(kind); err != nil {
+			stop()
 			return nil, err
 		}
 	case os.Getenv("HEDGEHOG_ACC_CLUSTER") == "" || os.Getenv("HEDGEHOG_ACC_CLUSTER") == "local":
@@ -150,6 +164,7 @@ func startCluster() (func(), error) {
 			return nil, fmt.Errorf("starting the local control plane (run `make tools` first): %w", err)
 		}
 		kubeconfig = local.KubeconfigPath()
+		webhookHost = "127.0.0.1"
 		stop = func() { _ = local.Stop() }
 	default:
 		return nil, fmt.Errorf("HEDGEHOG_ACC_CLUSTER=%q: use local (the default) or kind", os.Getenv("HEDGEHOG_ACC_CLUSTER"))
@@ -160,7 +175,7 @@ func startCluster() (func(), error) {
 		return nil, err
 	}
 	cfg.QPS, cfg.Burst = 500, 1000
-	C = &Cluster{Kubeconfig: kubeconfig, Local: local, REST: cfg,
+	C = &Cluster{Kubeconfig: kubeconfig, Local: local, Kind: kind, WebhookHost: webhookHost, REST: cfg,
 		Typed: kubernetes.NewForConfigOrDie(cfg), Dynamic: dynamic.NewForConfigOrDie(cfg)}
 	if local == nil {
 		// Other clusters get the CRDs the way users get them.
@@ -177,26 +192,6 @@ func startCluster() (func(), error) {
 		}
 	}
 	return stop, nil
-}
-
-func startKind() (string, func(), error) {
-	opt, err := kindcluster.DetectNodeProvider()
-	if err != nil {
-		return "", nil, fmt.Errorf("HEDGEHOG_ACC_CLUSTER=kind needs a Docker or Podman engine, and none was found: %w", err)
-	}
-	dir, err := os.MkdirTemp("", "hedgehog-acc-kind-")
-	if err != nil {
-		return "", nil, err
-	}
-	kubeconfig := filepath.Join(dir, "kubeconfig")
-	name := fmt.Sprintf("hedgehog-acc-%d", os.Getpid())
-	p := kindcluster.NewProvider(opt)
-	if err := p.Create(name, kindcluster.CreateWithKubeconfigPath(kubeconfig), kindcluster.CreateWithWaitForReady(3*time.Minute)); err != nil {
-		_ = p.Delete(name, kubeconfig)
-		return "", nil, fmt.Errorf("HEDGEHOG_ACC_CLUSTER=kind: creating the kind cluster failed (kind needs a running Docker or Podman "+
-			"engine and the kindest/node image); no other cluster is used instead: %w", err)
-	}
-	return kubeconfig, func() { _ = p.Delete(name, kubeconfig); _ = os.RemoveAll(dir) }, nil
 }
 
 // Factories run the provider in the test process: a new provider instance
@@ -229,4 +224,15 @@ func NeedLocal(t *testing.T) *testcluster.Cluster {
 		t.Skip("this test needs the local control plane (HEDGEHOG_ACC_CLUSTER unset): it mints identities with its CA or restarts its API server")
 	}
 	return C.Local
+}
+
+// NeedKind skips a test that needs a kind cluster (a real node, kubelet and
+// kube-proxy) on other clusters.
+func NeedKind(t *testing.T) *KindCluster {
+	t.Helper()
+	PreCheck(t)
+	if C.Kind == nil {
+		t.Skip("this test needs a kind cluster (make testacc-kind): it runs pods or counts real nodes")
+	}
+	return C.Kind
 }

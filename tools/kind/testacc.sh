@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# make testacc-kind: the whole acceptance suite, with OpenTofu, against a kind
+# cluster that the test binary creates from the project's node image and
+# deletes afterwards — also when tests fail or the run is interrupted.
+#
+# 1. tools/kind/docker-setup.sh: a Docker engine (installed and started as
+#    root on Debian when there is none) and the egress guard;
+# 2. tools/kind/node-image.sh: the node image (built once per version);
+# 3. go test ./... with HEDGEHOG_ACC_CLUSTER=kind (the harness in
+#    internal/acctest refuses to create a cluster without the guard);
+# 4. prints the node as `kubectl get nodes` saw it, and removes what a killed
+#    test binary may have left: clusters and networks named hedgehog-acc-<pid>
+#    whose process is gone.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+
+cleanup() {
+	local name pid
+	for name in $(docker ps -a --format '{{.Label "io.x-k8s.kind.cluster"}}' 2>/dev/null | grep '^hedgehog-acc-[0-9]*$' | sort -u) \
+		$(docker network ls --format '{{.Name}}' 2>/dev/null | grep '^hedgehog-acc-[0-9]*$'); do
+		pid=${name#hedgehog-acc-}
+		kill -0 "$pid" 2>/dev/null && continue
+		echo "==> removing $name, left behind by test process $pid"
+		docker ps -aq --filter "label=io.x-k8s.kind.cluster=$name" | xargs -r docker rm -f -v >/dev/null
+		docker network rm "$name" >/dev/null 2>&1 || true
+	done
+}
+
+tools/kind/docker-setup.sh
+image=$(tools/kind/node-image.sh --name)
+tools/kind/node-image.sh
+cleanup
+trap cleanup EXIT
+
+rm -f .tools/kind/nodes.txt
+rc=0
+HEDGEHOG_ACC_CLUSTER=kind HEDGEHOG_KIND_IMAGE=$image TF_ACC=1 TF_ACC_TERRAFORM_PATH=$root/.tools/bin/tofu \
+	go test -count=1 -timeout "${ACC_TIMEOUT:-60m}" -parallel "${ACC_PARALLEL:-4}" ./... || rc=$?
+if [ -f .tools/kind/nodes.txt ]; then
+	echo "==> the cluster's node, as kubectl get nodes saw it while the tests ran:"
+	cat .tools/kind/nodes.txt
+fi
+exit $rc

@@ -50,9 +50,9 @@ type Cluster struct {
 	// containers reach the host itself), empty when the harness cannot tell
 	// (HEDGEHOG_ACC_KUBECONFIG).
 	WebhookHost string
-	REST    *rest.Config
-	Typed   kubernetes.Interface
-	Dynamic dynamic.Interface
+	REST        *rest.Config
+	Typed       kubernetes.Interface
+	Dynamic     dynamic.Interface
 }
 
 // C is the cluster of the running test binary (nil unless TF_ACC is set).

@@ -277,3 +277,60 @@ func runAgent(t *testing.T, ns, sa, image, config string) (corev1.PodPhase, stri
 	}
 	return phase, string(logs)
 }
+
+// TestAccKind_egressGuardRejects sends one packet from the kind node to an
+// address outside every container network and sees the host's guard reject
+// it. The far end is this test's own: a network namespace on a veth pair with
+// the test prefix 198.51.100.0/24 (TEST-NET-2) routed into it, whose INPUT
+// counts what arrives. Were the guard wrong, the packet would land there —
+// never off this machine.
+func TestAccKind_egressGuardRejects(t *testing.T) {
+	k := acctest.NeedKind(t)
+	if os.Getenv("HEDGEHOG_KIND_ALLOW_EGRESS") != "" {
+		t.Skip("HEDGEHOG_KIND_ALLOW_EGRESS is set: this run was told to do without the egress guard")
+	}
+	run := func(args ...string) string {
+		t.Helper()
+		out, err := exec.Command(args[0], args[1:]...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return string(out)
+	}
+	suffix := strings.TrimPrefix(acctest.Name("x"), "x-")
+	ns, host, peer := "hh-sink-"+suffix, "hhs"+suffix, "hhp"+suffix
+	run("ip", "netns", "add", ns)
+	t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", ns).Run() })
+	run("ip", "link", "add", host, "type", "veth", "peer", "name", peer)
+	t.Cleanup(func() { _ = exec.Command("ip", "link", "del", host).Run() })
+	run("ip", "link", "set", peer, "netns", ns)
+	run("ip", "addr", "add", "198.51.100.1/24", "dev", host)
+	run("ip", "link", "set", host, "up")
+	run("ip", "netns", "exec", ns, "ip", "addr", "add", "198.51.100.2/24", "dev", peer)
+	run("ip", "netns", "exec", ns, "ip", "link", "set", peer, "up")
+	run("ip", "netns", "exec", ns, "iptables", "-w", "-A", "INPUT", "-p", "tcp", "--dport", "9", "-j", "DROP")
+	counter := func(chain string, cmd ...string) int {
+		t.Helper()
+		out := run(append(cmd, "-w", "-L", chain, "-v", "-x", "-n")...)
+		for _, l := range strings.Split(out, "\n") {
+			if f := strings.Fields(l); len(f) > 2 && (f[2] == "DROP" || f[2] == "REJECT") {
+				var n int
+				_, _ = fmt.Sscan(f[0], &n)
+				return n
+			}
+		}
+		t.Fatalf("no DROP or REJECT rule in:\n%s", out)
+		return 0
+	}
+	rejected := counter("HEDGEHOG-EGRESS", "iptables")
+	out, err := exec.Command("docker", "exec", k.Node, "timeout", "10", "bash", "-c", "exec 3<>/dev/tcp/198.51.100.2/9").CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "Connection refused") {
+		t.Errorf("a connection from the node to 198.51.100.2 should be refused by the host's guard: %v\n%s", err, out)
+	}
+	if n := counter("INPUT", "ip", "netns", "exec", ns, "iptables"); n != 0 {
+		t.Errorf("%d packet(s) from the node crossed the host to the test namespace: the guard let them through", n)
+	}
+	if n := counter("HEDGEHOG-EGRESS", "iptables"); n <= rejected {
+		t.Errorf("the guard's REJECT rule counted no packet (%d before, %d after)", rejected, n)
+	}
+}

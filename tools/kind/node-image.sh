@@ -104,14 +104,15 @@ libs() {
 	local dir=$1 from=$2 lib
 	shift 2
 	for lib in $(chroot "$from" ldd "$@" 2>/dev/null | awk '/=>/ { print $3 } /^\t\/lib/ { print $1 }' | sort -u); do
-		[ -e "$dir$lib" ] || install -D -m 0644 "$from$lib" "$dir$lib"
+		# Keeping the mode: the loader must stay executable.
+		[ -e "$dir$lib" ] || { mkdir -p "$dir$(dirname "$lib")" && cp -L --preserve=mode "$from$lib" "$dir$lib"; }
 	done
 }
 
 # kind's base image, as its Dockerfile (images/base) makes it.
 kindsrc=$(cd "$root" && go mod download -json "sigs.k8s.io/kind@$kind_version" | jq -r .Dir)/images/base/files
 install -m 0755 "$kindsrc"/usr/local/bin/entrypoint "$node/usr/local/bin/entrypoint"
-mkdir -p "$node/kind/bin" "$node/etc/systemd/system/kubelet.service.d" "$node/etc/kubernetes/manifests" "$node/opt/cni/bin" "$node/etc/cni/net.d"
+mkdir -p "$node/kind/bin" "$node/etc/containerd" "$node/etc/systemd/system/kubelet.service.d" "$node/etc/kubernetes/manifests" "$node/opt/cni/bin" "$node/etc/cni/net.d"
 install -m 0755 "$kindsrc"/kind/bin/* "$node/kind/bin/"
 install -m 0644 "$kindsrc"/etc/crictl.yaml "$node/etc/"
 install -m 0644 "$kindsrc"/etc/default/kubelet "$node/etc/default/"

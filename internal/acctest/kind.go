@@ -12,6 +12,7 @@ import (
 
 	kindcluster "sigs.k8s.io/kind/pkg/cluster"
 	kindcmd "sigs.k8s.io/kind/pkg/cmd"
+	kindexec "sigs.k8s.io/kind/pkg/exec"
 )
 
 // KindCluster is the kind cluster that this test binary created
@@ -132,6 +133,11 @@ func startKind() (*KindCluster, string, func(), error) {
 		err = waitKubeSystem(k)
 	}
 	if err != nil {
+		// What the failing command said in the node (kubeadm's own words).
+		if re := kindexec.RunErrorForError(err); re != nil && len(re.Output) > 0 {
+			lines := strings.Split(strings.TrimSpace(string(re.Output)), "\n")
+			err = fmt.Errorf("%w\n%s", err, strings.Join(lines[max(0, len(lines)-30):], "\n"))
+		}
 		logs := filepath.Join(Root, ".tools", "kind-logs", k.Name)
 		logErr := p.CollectLogs(k.Name, logs)
 		stop()

@@ -31,7 +31,7 @@ if answers; then
 fi
 
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
-	echo "docker-setup: no Docker engine answers; install one (Docker Desktop, or your distribution's Docker), or run this script as root on Debian" >&2
+	echo "docker-setup: no Docker engine answers for this user; install one (Docker Desktop, or your distribution's Docker), or run this script as root on Debian" >&2
 	exit 1
 fi
 

@@ -204,4 +204,8 @@ tar -C "$node" -c . | docker import \
 	--change 'ENTRYPOINT ["/usr/local/bin/entrypoint", "/sbin/init"]' \
 	--change "LABEL $label=$image" - "$image" >/dev/null
 docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' "$image"
+# Earlier builds of this script (other keys) are stale: remove them.
+for old in $(docker image ls --filter "label=$label" --format '{{.Repository}}:{{.Tag}}' | grep -vxF "$image"); do
+	docker image rm "$old" >/dev/null && echo "==> removed the stale node image $old"
+done
 echo "==> built $image in $((SECONDS - start)) s"

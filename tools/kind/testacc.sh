@@ -48,7 +48,7 @@ else
 fi
 echo "==> top-level tests on kind (full log: $log):"
 echo "kind: $(grep -c -- '^--- PASS' "$log" || true) passed, $(grep -c -- '^--- FAIL' "$log" || true) failed, $(grep -c -- '^--- SKIP' "$log" || true) skipped"
-grep -A1 -- '^--- SKIP' "$log" | grep -v '^--$' | paste - - | sed -E 's/^--- SKIP: ([^ ]+).*[[:space:]]+[a-z_]+\.go:[0-9]+: /    skipped \1: /' || true
+awk '/^--- SKIP: / { sub(/^[[:space:]]*[a-z_]+\.go:[0-9]+: /, "", prev); print "    skipped " $3 ": " prev } { prev = $0 }' "$log"
 if [ -f .tools/kind/nodes.txt ]; then
 	echo "==> the cluster's node, as kubectl get nodes saw it while the tests ran:"
 	cat .tools/kind/nodes.txt

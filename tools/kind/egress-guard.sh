@@ -55,8 +55,15 @@ install_family() {
 	# Docker jumps to DOCKER-USER from FORWARD at start; before Docker ever
 	# ran (and for IPv6, which Docker 20.10 leaves alone) the jump is ours.
 	ipt "$cmd" -C FORWARD -j DOCKER-USER 2>/dev/null || ipt "$cmd" -I FORWARD 1 -j DOCKER-USER
-	ipt "$cmd" -F "$chain"
-	while read -r rule; do ipt "$cmd" $rule; done < <(egress_rules "$reject")
+	# Rewritten fail-closed: a catch-all REJECT goes first while the old
+	# rules go and the guard's are appended, so that no packet slips through
+	# while the chain is being changed (a cluster may be running).
+	if ! diff <(egress_rules "$reject") <(ipt "$cmd" -S "$chain" | grep -v '^-N') >/dev/null; then
+		ipt "$cmd" -I "$chain" 1 -j REJECT --reject-with "$reject"
+		while [ "$(ipt "$cmd" -S "$chain" | grep -c '^-A')" -gt 1 ]; do ipt "$cmd" -D "$chain" 2; done
+		while read -r rule; do ipt "$cmd" $rule; done < <(egress_rules "$reject")
+		ipt "$cmd" -D "$chain" 1
+	fi
 	ipt "$cmd" -F "$inchain"
 	while read -r rule; do ipt "$cmd" $rule; done < <(input_rules)
 	# Jumps first in their chains, so that no ACCEPT or RETURN comes before them.

@@ -66,6 +66,15 @@ if [ "$(id -u)" != 0 ]; then
 fi
 start=$SECONDS
 
+# Debian packages the build needs: debootstrap for the rootfs, libseccomp-dev
+# for runc's seccomp support (cgo).
+missing=()
+command -v debootstrap >/dev/null || missing+=(debootstrap)
+dpkg -s libseccomp-dev >/dev/null 2>&1 || missing+=(libseccomp-dev)
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "==> installing ${missing[*]} (Debian packages)"
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
 "$root/tools/install.sh" "${programs[@]}"
 bin() { readlink -f "$root/.tools/bin/$1"; }
 bindir() { dirname "$(bin "$1")"; }
@@ -73,7 +82,6 @@ bindir() { dirname "$(bin "$1")"; }
 # The rootfs, once per suite and package list.
 rootfs=$cache/rootfs-$suite-$(echo "$packages" | sha256sum | cut -c1-12)
 if [ ! -f "$rootfs/.complete" ]; then
-	command -v debootstrap >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
 	mirror=$(awk '/^URIs:/ { print $2; exit } /^deb / { print $2; exit }' /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null | head -1)
 	echo "==> debootstrap $suite ($packages) from ${mirror:=http://deb.debian.org/debian}"
 	rm -rf "$rootfs" && mkdir -p "$cache"

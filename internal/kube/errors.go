@@ -57,14 +57,14 @@ func MayHaveHappened(err error) bool {
 		code := status.Status().Code
 		return code >= 500 || code == http.StatusTooManyRequests
 	}
-	var (
-		open *UnavailableError
-		dns  *net.DNSError
-	)
-	if errors.As(err, &open) || errors.As(err, &dns) || utilnet.IsConnectionRefused(err) {
-		return false // never sent: refused by the breaker, no address, no listener
-	}
-	return true
+	var open *UnavailableError
+	return !errors.As(err, &open) && !neverSent(err)
+}
+
+// neverSent: no address, or no listener, so the request left nothing behind.
+func neverSent(err error) bool {
+	var dns *net.DNSError
+	return errors.As(err, &dns) || utilnet.IsConnectionRefused(err)
 }
 
 // IsObjectNotFound is a 404 for an object of a kind the server does serve.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net"
 	"net/http"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/sony/gobreaker/v2"
+	"k8s.io/apimachinery/pkg/types"
 	utilnet "k8s.io/apimachinery/pkg/util/net"
 	"k8s.io/apimachinery/pkg/util/wait"
 )
@@ -31,7 +33,10 @@ const (
 )
 
 // UnavailableError is returned without calling the API server once it failed
-// breakerThreshold attempts in a row.
+// breakerThreshold attempts in a row. It has no Unwrap, and its text words
+// the first failure in the transport's own terms (see ConnectionLostError):
+// client-go would otherwise take it for a reset connection and repeat the
+// request, up to ten times, against a breaker that is known to be open.
 type UnavailableError struct {
 	Host     string
 	Failures uint32
@@ -39,20 +44,84 @@ type UnavailableError struct {
 }
 
 func (e *UnavailableError) Error() string {
-	return fmt.Sprintf("the API server at %s failed %d attempts in a row, so it is not called again for %s; the first failure was: %v",
-		e.Host, e.Failures, breakerOpen, e.First)
+	return fmt.Sprintf("the API server at %s failed %d attempts in a row, so it is not called again for %s; the first failure was: %s",
+		e.Host, e.Failures, breakerOpen, plainWords(e.First))
 }
 
-func (e *UnavailableError) Unwrap() error { return e.First }
+// ConnectionLostError is the transport's answer when its last attempt lost
+// the connection after the request was sent: reset, closed, cut, or no
+// answer in time. client-go's own retry layer recognises such failures by
+// type (ECONNRESET, net.Error timeouts) and by text ("connection reset by
+// peer", "use of closed network connection" …), and would repeat the whole
+// request — each time with all of this transport's attempts — up to ten more
+// times. So this error does not unwrap to the network error and says what
+// happened in its own words; Cause keeps the original for whoever needs it,
+// and errors.Is still sees through it (context.DeadlineExceeded, for one).
+type ConnectionLostError struct {
+	Attempts int
+	Cause    error
+}
 
-// transport retries what is safe to retry and keeps the breaker. Every
-// request the provider sends is idempotent (reads, server-side apply,
-// deletes), so a retried attempt can never create an object twice.
+func (e *ConnectionLostError) Error() string {
+	if e.Attempts == 1 {
+		return plainWords(e.Cause)
+	}
+	return fmt.Sprintf("%s (%d attempts)", plainWords(e.Cause), e.Attempts)
+}
+
+func (e *ConnectionLostError) Is(target error) bool { return errors.Is(e.Cause, target) }
+
+// retriedByClientGo is what client-go's Request.request and Request.Watch
+// retry by themselves.
+func retriedByClientGo(err error) bool {
+	return utilnet.IsConnectionReset(err) || utilnet.IsProbableEOF(err) || utilnet.IsHTTP2ConnectionLost(err) ||
+		utilnet.IsTimeout(err)
+}
+
+// plainWords describes a failure without the phrases client-go matches on.
+func plainWords(err error) string {
+	if err == nil {
+		return "unknown"
+	}
+	what := ""
+	switch msg := strings.ToLower(err.Error()); {
+	case utilnet.IsConnectionReset(err) || strings.Contains(msg, "connection reset by peer"):
+		what = "the connection was reset (ECONNRESET)"
+	case strings.Contains(msg, "goaway"):
+		what = "the server closed the HTTP/2 connection (GOAWAY)"
+	case strings.Contains(msg, "http2: client connection lost"):
+		what = "the HTTP/2 connection was lost"
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), strings.Contains(msg, "closed network connection"),
+		strings.Contains(msg, "broken connection"):
+		what = "the connection closed before the answer was complete"
+	default:
+		var timeout interface{ Timeout() bool }
+		if errors.As(err, &timeout) && timeout.Timeout() && !errors.Is(err, context.DeadlineExceeded) {
+			what = "the connection timed out"
+			break
+		}
+		return err.Error()
+	}
+	var op *net.OpError
+	if errors.As(err, &op) && op.Addr != nil {
+		return fmt.Sprintf("%s %s %s: %s", op.Op, op.Net, op.Addr, what)
+	}
+	return what
+}
+
+// transport retries what is safe to retry and keeps the breaker. Reads,
+// server-side apply and deletes may be repeated whatever became of the first
+// attempt; anything else (a create, a TokenRequest, an access review, other
+// patches) only when it certainly never reached the server. It is the only
+// retry layer: it hides from client-go every outcome client-go would repeat on
+// its own, so that max_retries is the real bound.
 type transport struct {
 	next    http.RoundTripper
 	host    string
 	opts    Options
 	breaker *gobreaker.TwoStepCircuitBreaker[struct{}]
+	// wait sleeps between attempts; tests record the delays instead.
+	wait func(ctx context.Context, d time.Duration) error
 
 	mu       sync.Mutex
 	first    error     // first failure since the last success
@@ -61,7 +130,7 @@ type transport struct {
 }
 
 func newTransport(next http.RoundTripper, host string, opts Options) *transport {
-	t := &transport{next: next, host: host, opts: opts}
+	t := &transport{next: next, host: host, opts: opts, wait: sleep}
 	t.breaker = gobreaker.NewTwoStepCircuitBreaker[struct{}](gobreaker.Settings{
 		Name:    host,
 		Timeout: breakerOpen,
@@ -101,8 +170,11 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if !retry || attempt > t.opts.MaxRetries {
 			t.log(req, resp, err, attempt, start)
 			if resp != nil {
-				// client-go would retry a Retry-After response again by itself.
+				// client-go repeats a 429 or 5xx with Retry-After by itself.
 				resp.Header.Del("Retry-After")
+			}
+			if err != nil && retriedByClientGo(err) {
+				err = &ConnectionLostError{Attempts: attempt, Cause: err}
 			}
 			return resp, err
 		}
@@ -113,10 +185,8 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if step := backoff.Step(); delay < step {
 			delay = step
 		}
-		select {
-		case <-req.Context().Done():
-			return nil, req.Context().Err()
-		case <-time.After(delay):
+		if err := t.wait(req.Context(), delay); err != nil {
+			return nil, err
 		}
 		if req.Body != nil {
 			body, err := req.GetBody()
@@ -126,6 +196,17 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			req = req.Clone(req.Context())
 			req.Body = body
 		}
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-timer.C:
+		return nil
 	}
 }
 
@@ -193,8 +274,10 @@ func (t *transport) record(done func(error), req *http.Request, resp *http.Respo
 }
 
 // retryable says whether an attempt may be repeated, and the least delay the
-// server asked for. 429 and 5xx answers and connection failures are retried;
-// every other answer (400, 401, 403, 404, 409, 422 …) is final.
+// server asked for. A request that never reached the server (no listener, no
+// address) may always be repeated. One that may have reached it is repeated
+// after a 429, a 5xx or a lost connection only when repeating it is harmless
+// (safeToRepeat). Every other answer (400, 401, 403, 404, 409, 422 …) is final.
 func (t *transport) retryable(req *http.Request, resp *http.Response, err error) (time.Duration, bool) {
 	if req.Context().Err() != nil {
 		return 0, false
@@ -202,9 +285,15 @@ func (t *transport) retryable(req *http.Request, resp *http.Response, err error)
 	if req.Body != nil && req.GetBody == nil {
 		return 0, false
 	}
+	if err != nil && neverSent(err) {
+		return 0, true
+	}
+	if !safeToRepeat(req) {
+		return 0, false
+	}
 	if err != nil {
 		var netErr net.Error
-		return 0, utilnet.IsConnectionRefused(err) || utilnet.IsConnectionReset(err) || utilnet.IsProbableEOF(err) ||
+		return 0, utilnet.IsConnectionReset(err) || utilnet.IsProbableEOF(err) ||
 			errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
 			errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &netErr) && netErr.Timeout()) ||
 			strings.Contains(err.Error(), "http2: server sent GOAWAY") || strings.Contains(err.Error(), "stream error")
@@ -214,6 +303,21 @@ func (t *transport) retryable(req *http.Request, resp *http.Response, err error)
 		return retryAfter(resp.Header.Get("Retry-After")), true
 	}
 	return 0, false
+}
+
+// safeToRepeat: reads (GET covers LIST and WATCH), server-side apply (the
+// same apply twice leaves the same object) and DELETE (a repeat finds the
+// object gone). A POST may create a second object or mint a second token, and
+// a JSON, merge or strategic-merge patch may apply its change twice.
+func safeToRepeat(req *http.Request) bool {
+	switch req.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodDelete:
+		return true
+	case http.MethodPatch:
+		mediaType, _, _ := mime.ParseMediaType(req.Header.Get("Content-Type"))
+		return mediaType == string(types.ApplyYAMLPatchType) || mediaType == string(types.ApplyCBORPatchType)
+	}
+	return false
 }
 
 func retryAfter(v string) time.Duration {

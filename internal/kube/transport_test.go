@@ -134,16 +134,42 @@ func TestGivesUpAfterMaxRetries(t *testing.T) {
 }
 
 func TestHonoursRetryAfter(t *testing.T) {
-	s := &scripted{steps: []func(http.ResponseWriter, *http.Request){status(http.StatusTooManyRequests, "Retry-After", "1"), okObject}}
+	s := &scripted{steps: []func(http.ResponseWriter, *http.Request){status(http.StatusTooManyRequests, "Retry-After", "3"), okObject}}
 	srv := httptest.NewServer(s)
 	defer srv.Close()
-	start := time.Now()
-	if err := get(testClient(t, srv.URL, 3)); err != nil {
+	tr := newTransport(http.DefaultTransport, srv.Listener.Addr().String(), Options{MaxRetries: 3})
+	var waits []time.Duration
+	tr.wait = func(ctx context.Context, d time.Duration) error {
+		waits = append(waits, d)
+		return nil
+	}
+	resp, err := (&http.Client{Transport: tr}).Get(srv.URL)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if waited := time.Since(start); waited < time.Second {
-		t.Fatalf("retried after %s, before the 1 s the server asked for", waited)
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || len(waits) != 1 {
+		t.Fatalf("status %d after waits %v, want 200 after one wait", resp.StatusCode, waits)
 	}
+	if waits[0] < 3*time.Second {
+		t.Fatalf("waited %s before the retry, less than the 3 s the server asked for", waits[0])
+	}
+}
+
+// countingDial dials through net.Dialer (or fails with fail, when set) and
+// counts the attempts: the only way to count requests that never reach a
+// server.
+type countingDial struct {
+	fail  error
+	dials atomic.Int32
+}
+
+func (d *countingDial) dial(ctx context.Context, network, addr string) (net.Conn, error) {
+	d.dials.Add(1)
+	if d.fail != nil {
+		return nil, &net.OpError{Op: "dial", Net: network, Err: d.fail}
+	}
+	return (&net.Dialer{}).DialContext(ctx, network, addr)
 }
 
 func TestBreakerFailsFastOnDeadServer(t *testing.T) {
@@ -154,7 +180,12 @@ func TestBreakerFailsFastOnDeadServer(t *testing.T) {
 	}
 	url := "http://" + l.Addr().String()
 	_ = l.Close()
-	c := testClient(t, url, 3)
+	d := &countingDial{}
+	// A long request timeout: only the count of failures opens the breaker.
+	c, err := New(&Connection{REST: &rest.Config{Host: url, Dial: d.dial}}, Options{RequestTimeout: time.Minute, MaxRetries: 3, QPS: 1000, Burst: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	first := get(c)
 	if first == nil || !strings.Contains(first.Error(), "connection refused") {
@@ -162,14 +193,16 @@ func TestBreakerFailsFastOnDeadServer(t *testing.T) {
 	}
 	// Two calls of four attempts each open the breaker (threshold 8).
 	_ = get(c)
-	start := time.Now()
+	if got := d.dials.Load(); got != 8 {
+		t.Fatalf("two calls dialled %d times, want 2 × (1 + 3 retries)", got)
+	}
 	err = get(c)
 	var open *UnavailableError
 	if !errors.As(err, &open) {
 		t.Fatalf("third call: %v, want the breaker's UnavailableError", err)
 	}
-	if took := time.Since(start); took > 100*time.Millisecond {
-		t.Fatalf("an open breaker took %s to answer; it should fail at once", took)
+	if got := d.dials.Load(); got != 8 {
+		t.Fatalf("an open breaker dialled the API server (%d dials, want still 8)", got)
 	}
 	if !strings.Contains(err.Error(), "connection refused") || !strings.Contains(err.Error(), "attempts in a row") {
 		t.Fatalf("the breaker's error should carry the first failure: %v", err)
@@ -222,25 +255,28 @@ func TestRetryAfterParsing(t *testing.T) {
 
 func TestBreakerTripsOnAServerThatNeverAnswers(t *testing.T) {
 	hang := func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }
-	srv := httptest.NewServer(&scripted{steps: []func(http.ResponseWriter, *http.Request){hang}})
+	s := &scripted{steps: []func(http.ResponseWriter, *http.Request){hang}}
+	srv := httptest.NewServer(s)
 	defer srv.Close()
 	c, err := New(&Connection{REST: &rest.Config{Host: srv.URL}}, Options{RequestTimeout: 200 * time.Millisecond, MaxRetries: 5, QPS: 100, Burst: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
-	// One request at a time: two timeouts a request-timeout apart open the
-	// breaker, long before 8 timeouts would.
-	start := time.Now()
+	// One request at a time: the second timeout comes more than a request
+	// timeout after the first, which opens the breaker long before 8
+	// timeouts would.
 	err = get(c)
 	var open *UnavailableError
 	if !errors.As(err, &open) {
 		t.Fatalf("got %v, want the breaker to stop the retries", err)
 	}
-	if took := time.Since(start); took > 2*time.Second {
-		t.Fatalf("the first call took %s: six timeouts instead of two", took)
+	if got := s.calls.Load(); got != 2 {
+		t.Fatalf("the server saw %d attempts, want 2 (then the breaker opens)", got)
 	}
-	start = time.Now()
-	if err := get(c); !errors.As(err, &open) || time.Since(start) > 100*time.Millisecond {
-		t.Fatalf("the next call should fail at once: %v after %s", err, time.Since(start))
+	if err := get(c); !errors.As(err, &open) {
+		t.Fatalf("the next call should fail at once: %v", err)
+	}
+	if got := s.calls.Load(); got != 2 {
+		t.Fatalf("the next call reached the server (%d attempts in all), want none", got)
 	}
 }

@@ -68,7 +68,9 @@ func (c *Cluster) spawnPath(name, path string, args ...string) error {
 	c.procs[name] = p
 	c.state.PIDs[name] = p.pid
 	c.state.Programs[name] = p.program
-	return nil
+	// Recorded at once, so that cluster-down finds every process even if
+	// this program dies before the cluster is up.
+	return c.saveState()
 }
 
 func (p *process) exited() bool {
@@ -170,6 +172,12 @@ func (c *Cluster) Running() bool {
 		}
 	}
 	return true
+}
+
+// Alive tells whether the named process of the cluster runs.
+func (c *Cluster) Alive(name string) bool {
+	p, ok := c.procs[name]
+	return ok && !p.exited()
 }
 
 // PIDs lists the processes of the cluster by name.

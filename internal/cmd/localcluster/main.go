@@ -2,7 +2,7 @@
 // plane (make cluster-up, make cluster-down), mints identities for it, and
 // runs the fabric simulator.
 //
-//	localcluster up [-dir .tools/cluster] [-bin .tools/bin] [-simulate-fabrics] [-simulator-delay 2s]
+//	localcluster up [-dir .tools/cluster] [-bin .tools/bin] [-crds=true] [-simulate-fabrics] [-simulator-delay 2s]
 //	localcluster down [-dir .tools/cluster]
 //	localcluster mint-user -name NAME [-group GROUP]...
 //	localcluster simulate -kubeconfig PATH [-namespace NS] [-delay 2s]
@@ -21,7 +21,9 @@ import (
 	"syscall"
 	"time"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/tools/clientcmd"
 
@@ -86,26 +88,22 @@ func up(ctx context.Context, args []string) error {
 	c.flags(set)
 	simulateFabrics := set.Bool("simulate-fabrics", false, "also run the fabric simulator (moves Fabric status to Ready)")
 	delay := set.Duration("simulator-delay", 2*time.Second, "how long the simulator takes to report a fabric Ready")
+	installCRDs := set.Bool("crds", true, "install the Fabric CRD when starting a new control plane "+
+		"(the demo leaves it to its hedgehog_crds resource)")
 	_ = set.Parse(args)
 	opts, err := c.options()
 	if err != nil {
 		return err
 	}
+	opts.SkipCRDs = !*installCRDs
 
-	cluster, err := testcluster.Attach(opts)
-	if err == nil && cluster.Running() {
-		fmt.Printf("the local control plane is already running at %s\n", cluster.Host())
-	} else {
-		if err == nil {
-			fmt.Println("stopping what is left of an incomplete local control plane")
-			_ = cluster.Stop()
-		}
-		if cluster, err = testcluster.Start(ctx, opts); err != nil {
-			return err
-		}
+	cluster, did, err := testcluster.Up(ctx, opts)
+	if err != nil {
+		return err
 	}
+	fmt.Printf("local control plane at %s: %s\n", cluster.Host(), did)
 	if *simulateFabrics {
-		if _, running := cluster.PIDs()["fabric-simulator"]; !running {
+		if !cluster.Alive("fabric-simulator") {
 			self, err := os.Executable()
 			if err != nil {
 				return err
@@ -196,8 +194,18 @@ func simulate(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	gvr := schema.GroupVersionResource{Group: *group, Version: *version, Resource: "fabrics"}
+	// The demo's CRD comes with its first apply: until then the informer
+	// would only back off further and further.
+	err = wait.PollUntilContextCancel(ctx, 500*time.Millisecond, true, func(ctx context.Context) (bool, error) {
+		_, err := client.Resource(gvr).List(ctx, metav1.ListOptions{Limit: 1})
+		return err == nil, nil //nolint:nilerr // not served yet: keep polling
+	})
+	if err != nil {
+		return err
+	}
 	return fabricsim.Run(ctx, client, fabricsim.Options{
-		GVR:       schema.GroupVersionResource{Group: *group, Version: *version, Resource: "fabrics"},
+		GVR:       gvr,
 		Namespace: *namespace,
 		Delay:     *delay,
 	})

@@ -89,7 +89,10 @@ func For(group, version string) (Bundle, error) {
 }
 
 // Install applies every CRD of the bundle (taking over its fields from any
-// earlier installer) and waits until each is Established.
+// earlier installer) and waits until each is Established. It is for clusters
+// that the caller owns (the local control plane, the acceptance tests'
+// clusters); the hedgehog_crds resource uses Ensure, which never writes onto
+// a CRD it did not install.
 func Install(ctx context.Context, c *kube.Client, b Bundle, fieldManager string) error {
 	api := c.Objects(GVR, "CustomResourceDefinition", "")
 	for _, o := range b.Objects {

@@ -12,9 +12,15 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/kubernetes"
 
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/acctest"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/crds"
+	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/fabricsim"
+	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/testcluster"
 )
 
 // needsOtherProviders are examples that use providers which cannot be
@@ -83,14 +89,34 @@ func readAll(t *testing.T, dir string) string {
 }
 
 // TestAccQuickstart applies examples/quickstart (what make demo does), checks
-// the cluster, plans again (nothing to do), and destroys it.
+// the cluster, plans again (nothing to do), and destroys it. Like make demo,
+// it runs on a control plane of its own that does not have the Fabric CRD yet:
+// hedgehog_crds installs only a CRD that does not exist.
 func TestAccQuickstart(t *testing.T) {
 	acctest.PreCheck(t)
 	t.Parallel()
-	acctest.Simulate(t, "hedgehog-system", 500*time.Millisecond)
+	cluster, err := testcluster.Start(context.Background(), testcluster.Options{
+		BinDir: filepath.Join(acctest.Root, ".tools", "bin"), Dir: filepath.Join(t.TempDir(), "cluster"), SkipCRDs: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cluster.Stop() })
+	cfg, err := cluster.RESTConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dyn, typed := dynamic.NewForConfigOrDie(cfg), kubernetes.NewForConfigOrDie(cfg)
+	fabric := func() *unstructured.Unstructured {
+		u, err := dyn.Resource(acctest.FabricGVR).Namespace("hedgehog-system").Get(context.Background(), "dc1", metav1.GetOptions{})
+		if err != nil && !apierrors.IsNotFound(err) {
+			t.Fatal(err)
+		}
+		return u
+	}
+	simulate(t, dyn)
 	cli := acctest.NewCLI(t)
 	work := acctest.CopyDir(t, filepath.Join(acctest.Root, "examples", "quickstart"))
-	vars := []string{"-input=false", "-var", "kubeconfig=" + acctest.C.Kubeconfig}
+	vars := []string{"-input=false", "-var", "kubeconfig=" + cluster.KubeconfigPath()}
 	cli.MustRun(t, work, "init", "-input=false")
 	destroyed := false
 	t.Cleanup(func() {
@@ -123,24 +149,45 @@ func TestAccQuickstart(t *testing.T) {
 	if outputs.ClusterHealth.Value.Status != "healthy" {
 		t.Fatalf("cluster health: %q", outputs.ClusterHealth.Value.Status)
 	}
-	if u := acctest.Fabric(t, "hedgehog-system", "dc1"); u == nil || field(u, "status", "phase") != "Ready" {
+	if u := fabric(); u == nil || field(u, "status", "phase") != "Ready" {
 		t.Fatalf("fabric hedgehog-system/dc1 in the cluster: %v", u)
 	}
-	// Nothing to change (the health outputs may move: other tests share
-	// the cluster and its fabric count).
+	// Nothing to change.
 	if out := cli.MustRun(t, work, append([]string{"plan"}, vars...)...); strings.Contains(out, "Plan:") {
 		t.Fatalf("a second plan should change nothing:\n%s", out)
 	}
 	cli.MustRun(t, work, append([]string{"destroy", "-auto-approve"}, vars...)...)
 	destroyed = true
-	if acctest.Fabric(t, "hedgehog-system", "dc1") != nil {
+	if fabric() != nil {
 		t.Fatal("the fabric is still there after destroy")
 	}
-	if _, err := acctest.C.Typed.CoreV1().Namespaces().Get(context.Background(), "hedgehog-system", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+	if _, err := typed.CoreV1().Namespaces().Get(context.Background(), "hedgehog-system", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
 		t.Fatalf("the namespace created by the quickstart should be gone: %v", err)
 	}
 	// hedgehog_crds without delete_on_destroy leaves the CRD installed.
-	if _, err := acctest.C.Dynamic.Resource(crds.GVR).Get(context.Background(), "fabrics.wiring.githedgehog.com", metav1.GetOptions{}); err != nil {
+	if _, err := dyn.Resource(crds.GVR).Get(context.Background(), "fabrics.wiring.githedgehog.com", metav1.GetOptions{}); err != nil {
 		t.Fatalf("destroying hedgehog_crds must not delete the CRD: %v", err)
 	}
+}
+
+// simulate runs the fabric simulator on a cluster whose Fabric CRD an apply
+// is about to install, until the test ends.
+func simulate(t *testing.T, dyn dynamic.Interface) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		err := wait.PollUntilContextCancel(ctx, 200*time.Millisecond, true, func(ctx context.Context) (bool, error) {
+			_, err := dyn.Resource(acctest.FabricGVR).List(ctx, metav1.ListOptions{Limit: 1})
+			return err == nil, nil //nolint:nilerr // not served yet: keep polling
+		})
+		if err == nil {
+			_ = fabricsim.Run(ctx, dyn, fabricsim.Options{GVR: acctest.FabricGVR, Delay: 500 * time.Millisecond})
+		}
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
 }

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -13,7 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/crds"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/kinds"
@@ -32,6 +33,7 @@ type crdsModel struct {
 	ID              types.String `tfsdk:"id"`
 	Names           types.List   `tfsdk:"names"`
 	BundleHash      types.String `tfsdk:"bundle_hash"`
+	UIDs            types.Map    `tfsdk:"uids"`
 	DeleteOnDestroy types.Bool   `tfsdk:"delete_on_destroy"`
 }
 
@@ -44,7 +46,9 @@ func (r *crdsResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 		MarkdownDescription: "Installs, or upgrades, the CustomResourceDefinitions this provider version ships (the `Fabric` " +
 			"kind, in the provider's `fabric_api_group` and `fabric_api_version`), and waits until the API server serves " +
 			"them. Nothing about it needs the cluster at plan time, so one apply can install the CRDs and create fabrics " +
-			"that depend on them. Destroying it leaves the CRDs — and so every fabric — in place, unless `delete_on_destroy` is set.",
+			"that depend on them. It changes and deletes only a CRD that it created itself (or adopted by import): a CRD " +
+			"that already exists is left exactly as it is, and the apply fails saying who manages it. Destroying it " +
+			"leaves the CRDs — and so every fabric — in place, unless `delete_on_destroy` is set.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "Always `hedgehog-crds`.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
@@ -53,9 +57,13 @@ func (r *crdsResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 			"bundle_hash": schema.StringAttribute{Computed: true,
 				MarkdownDescription: "A hash of the CRDs as installed. When a newer provider version ships changed CRDs, the plan " +
 					"shows this attribute change, and apply upgrades them."},
+			"uids": schema.MapAttribute{Computed: true, ElementType: types.StringType,
+				MarkdownDescription: "The UID of each CRD this resource created or adopted, by name: what it may upgrade and " +
+					"delete. A CRD of the same name with another UID is someone else's."},
 			"delete_on_destroy": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
-				MarkdownDescription: "Delete the CRDs when this resource is destroyed. Deleting a CRD deletes every object of " +
-					"its kind in the cluster, fabrics managed elsewhere included. Default `false`: destroy leaves them installed."},
+				MarkdownDescription: "Delete the CRDs when this resource is destroyed — only the objects it created or adopted " +
+					"(their UIDs), never a CRD someone else installed under the same name. Deleting a CRD deletes every object " +
+					"of its kind in the cluster, fabrics managed elsewhere included. Default `false`: destroy leaves them installed."},
 		},
 	}
 }
@@ -93,11 +101,16 @@ func (r *crdsResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("names"), &prior)...)
 		if !prior.Equal(names) {
 			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("names"))
+			return
 		}
+		// An upgrade keeps the objects it installed.
+		var uids types.Map
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("uids"), &uids)...)
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("uids"), uids)...)
 	}
 }
 
-func (r *crdsResource) install(ctx context.Context, plan crdsModel, state *crdsModel, diags *diag.Diagnostics) {
+func (r *crdsResource) install(ctx context.Context, plan crdsModel, owned crds.Owned, state *crdsModel, diags *diag.Diagnostics) {
 	ctx, ok := kinds.Begin(ctx, r.cfg, diags)
 	if !ok {
 		return
@@ -108,32 +121,72 @@ func (r *crdsResource) install(ctx context.Context, plan crdsModel, state *crdsM
 	}
 	ctx, cancel := context.WithTimeout(ctx, crdsTimeout)
 	defer cancel()
-	if err := crds.Install(ctx, r.cfg.Client, b, r.cfg.FieldManager); err != nil {
-		summary, detail := r.cfg.Client.Explain(err, kube.Target{Verb: "install", Kind: "CustomResourceDefinition",
-			Resource: crds.GVR.GroupResource().String(), Version: crds.GVR.Version})
-		diags.AddError(summary, detail)
-		return
+	uids, err := crds.Ensure(ctx, r.cfg.Client, b, r.cfg.FieldManager, owned)
+	hash := b.Hash
+	if err != nil {
+		r.explain(err, diags)
+		if len(uids) == 0 {
+			return
+		}
+		// Some CRDs were installed: they are ours, and stay in the state
+		// (with no hash, so that the next plan finishes the job).
+		hash = ""
 	}
 	names, d := types.ListValueFrom(ctx, types.StringType, b.Names())
 	diags.Append(d...)
-	*state = crdsModel{ID: types.StringValue("hedgehog-crds"), Names: names, BundleHash: types.StringValue(b.Hash),
+	uidMap, d := types.MapValueFrom(ctx, types.StringType, uids)
+	diags.Append(d...)
+	*state = crdsModel{ID: types.StringValue("hedgehog-crds"), Names: names, BundleHash: types.StringValue(hash), UIDs: uidMap,
 		DeleteOnDestroy: plan.DeleteOnDestroy}
+}
+
+func (r *crdsResource) explain(err error, diags *diag.Diagnostics) {
+	var foreign *crds.ForeignError
+	var version *crds.VersionError
+	switch {
+	case errors.As(err, &foreign):
+		diags.AddError("CustomResourceDefinition Not Installed By This Resource", fmt.Sprintf(
+			"Nothing was changed: %s.\n\nThis resource changes and deletes only the CRDs it created itself. If the CRD belongs "+
+				"to another installer (the Hedgehog operator, another Terraform state), leave hedgehog_crds out of this "+
+				"configuration: the fabrics need only the CRD to exist. If you installed it yourself and want this resource "+
+				"to manage it from now on, adopt it by importing it:\n\n  terraform import hedgehog_crds.<resource name> hedgehog-crds\n\n"+
+				"or with an import block (id = \"hedgehog-crds\"). The next apply then takes over the fields this provider "+
+				"ships (versions and fields that other managers added stay), and delete_on_destroy may delete it.", foreign))
+	case errors.As(err, &version):
+		diags.AddError("CustomResourceDefinition Version Not Ours", fmt.Sprintf("Nothing was changed: %s.", version))
+	default:
+		summary, detail := r.cfg.Client.Explain(err, kube.Target{Verb: "install", Kind: "CustomResourceDefinition",
+			Resource: crds.GVR.GroupResource().String(), Version: crds.GVR.Version})
+		diags.AddError(summary, detail)
+	}
+}
+
+func owned(ctx context.Context, m crdsModel, diags *diag.Diagnostics) crds.Owned {
+	out := crds.Owned{}
+	if !m.UIDs.IsNull() && !m.UIDs.IsUnknown() {
+		diags.Append(m.UIDs.ElementsAs(ctx, &out, false)...)
+	}
+	return out
 }
 
 func (r *crdsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan, state crdsModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	r.install(ctx, plan, &state, &resp.Diagnostics)
-	if !resp.Diagnostics.HasError() {
+	r.install(ctx, plan, nil, &state, &resp.Diagnostics)
+	if !state.ID.IsNull() {
 		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 	}
 }
 
 func (r *crdsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state crdsModel
+	var plan, prior, state crdsModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	r.install(ctx, plan, &state, &resp.Diagnostics)
-	if !resp.Diagnostics.HasError() {
+	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	r.install(ctx, plan, owned(ctx, prior, &resp.Diagnostics), &state, &resp.Diagnostics)
+	if !state.ID.IsNull() {
 		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 	}
 }
@@ -153,18 +206,27 @@ func (r *crdsResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	api := r.cfg.Client.Objects(crds.GVR, "CustomResourceDefinition", "")
+	uids := owned(ctx, state, &resp.Diagnostics)
+	api := r.cfg.Client.Dynamic.Resource(crds.GVR)
 	hash := ""
 	for i, name := range names {
-		u, err := api.Get(ctx, "", name)
+		u, err := api.Get(ctx, name, metav1.GetOptions{})
 		if kube.IsObjectNotFound(err) {
 			// A CRD was deleted out of band: plan installs the bundle again.
 			resp.State.RemoveResource(ctx)
 			return
 		}
 		if err != nil {
-			summary, detail := r.cfg.Client.Explain(err, api.Target("get", "", name))
+			summary, detail := r.cfg.Client.Explain(err, crdTarget("get", name))
 			resp.Diagnostics.AddError(summary, detail)
+			return
+		}
+		if string(u.GetUID()) != uids[name] {
+			// Deleted, and created again by someone else: not ours.
+			resp.Diagnostics.AddWarning("CustomResourceDefinition Replaced By Someone Else", fmt.Sprintf(
+				"The CRD %s in the cluster (uid %s) is not the one this resource installed (uid %s), so it is no longer in "+
+					"the state; this resource will not change or delete it. Import it to manage it.", name, u.GetUID(), uids[name]))
+			resp.State.RemoveResource(ctx)
 			return
 		}
 		// An unestablished CRD, or one another installer changed, reads as
@@ -195,20 +257,24 @@ func (r *crdsResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	}
 	ctx, cancel := context.WithTimeout(ctx, crdsTimeout)
 	defer cancel()
-	api := r.cfg.Client.Objects(crds.GVR, "CustomResourceDefinition", "")
-	var names []string
-	resp.Diagnostics.Append(state.Names.ElementsAs(ctx, &names, false)...)
-	for _, name := range names {
-		gone, _, err := api.Delete(ctx, "", name)
-		if err == nil && !gone {
-			_, err = api.WaitFor(ctx, "", name, func(u *unstructured.Unstructured) (bool, error) { return u == nil, nil })
-		}
+	for name, uid := range owned(ctx, state, &resp.Diagnostics) {
+		deleted, err := crds.Delete(ctx, r.cfg.Client, name, uid)
 		if err != nil {
-			summary, detail := r.cfg.Client.Explain(err, api.Target("delete", "", name))
+			summary, detail := r.cfg.Client.Explain(err, crdTarget("delete", name))
 			resp.Diagnostics.AddError(summary, detail)
 			return
 		}
+		if !deleted {
+			resp.Diagnostics.AddWarning("CustomResourceDefinition Not Deleted", fmt.Sprintf(
+				"The CRD %s that this resource installed (uid %s) is gone; a CRD of that name, if any, is someone else's and was left alone.",
+				name, uid))
+		}
 	}
+}
+
+func crdTarget(verb, name string) kube.Target {
+	return kube.Target{Verb: verb, Kind: "CustomResourceDefinition", Resource: crds.GVR.GroupResource().String(),
+		Version: crds.GVR.Version, Name: name}
 }
 
 func (r *crdsResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
@@ -220,14 +286,37 @@ func (r *crdsResource) ImportState(ctx context.Context, req resource.ImportState
 		resp.Diagnostics.AddError("Provider Configuration Not Known", "Import needs a configured provider.")
 		return
 	}
+	ctx, ok := kinds.Begin(ctx, r.cfg, &resp.Diagnostics)
+	if !ok {
+		return
+	}
 	b, ok := r.bundle(&resp.Diagnostics)
 	if !ok {
 		return
 	}
+	// Importing adopts the CRDs as they are: from now on this resource owns
+	// these objects (their UIDs), and the next apply upgrades them.
+	uids := crds.Owned{}
+	for _, name := range b.Names() {
+		u, err := r.cfg.Client.Dynamic.Resource(crds.GVR).Get(ctx, name, metav1.GetOptions{})
+		if kube.IsObjectNotFound(err) {
+			resp.Diagnostics.AddError("Cannot Import Non-Existent CustomResourceDefinition", fmt.Sprintf(
+				"The CRD %s is not installed, so there is nothing to adopt: remove the import, and apply installs it.", name))
+			return
+		}
+		if err != nil {
+			summary, detail := r.cfg.Client.Explain(err, crdTarget("get", name))
+			resp.Diagnostics.AddError(summary, detail)
+			return
+		}
+		uids[name] = string(u.GetUID())
+	}
 	names, d := types.ListValueFrom(ctx, types.StringType, b.Names())
 	resp.Diagnostics.Append(d...)
+	uidMap, d := types.MapValueFrom(ctx, types.StringType, uids)
+	resp.Diagnostics.Append(d...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, crdsModel{ID: types.StringValue("hedgehog-crds"), Names: names,
-		BundleHash: types.StringNull(), DeleteOnDestroy: types.BoolValue(false)})...)
+		BundleHash: types.StringNull(), UIDs: uidMap, DeleteOnDestroy: types.BoolValue(false)})...)
 }
 
 var (

@@ -1,3 +1,6 @@
+// The acceptance tests of hedgehog_crds, one per way in which a CRD can be someone
+// else's (longer than most files: each stages its own foreign CRD and checks it).
+
 package provider_test
 
 import (

@@ -291,14 +291,17 @@ func TestAccReliability_apiServerRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	first := <-done
-	// The only errors allowed are those that say the API server was away.
+	// The only errors allowed are those that say the API server was away,
+	// and there must be some: the apply was interrupted, not finished.
 	expected := []string{"Kubernetes API Server Unavailable", "Cannot Reach the Kubernetes API Server",
 		"Kubernetes API Server Error", "Kubernetes Request Timed Out"}
+	errorLines := 0
 	for _, line := range strings.Split(first.out, "\n") {
 		line = strings.TrimSpace(strings.TrimLeft(line, "│╷╵ "))
 		if !strings.HasPrefix(line, "Error: ") {
 			continue
 		}
+		errorLines++
 		ok := false
 		for _, e := range expected {
 			ok = ok || strings.Contains(line, e)
@@ -307,18 +310,65 @@ func TestAccReliability_apiServerRestart(t *testing.T) {
 			t.Fatalf("the interrupted apply failed with an unexpected error %q:\n%s", line, first.out)
 		}
 	}
-	t.Logf("first apply, interrupted by the restart: err=%v", first.err)
+	if first.err == nil || errorLines == 0 {
+		t.Fatalf("the first apply was not interrupted by the restart (err=%v, %d errors):\n%s", first.err, errorLines, first.out)
+	}
+
+	// What the interrupted apply created is in the state: every fabric in
+	// the cluster, with its UID — or tainted, when the answer to its create
+	// was lost (then the UID is not known yet, and the next apply replaces it).
+	inState, inCluster := stateFabrics(t, cli, work), clusterFabrics(t, dyn)
+	tainted := 0
+	for name, uid := range inCluster {
+		r, ok := inState[name]
+		switch {
+		case !ok:
+			t.Fatalf("fabric %s (uid %s) was created by the interrupted apply and is not in the state", name, uid)
+		case r.Tainted:
+			tainted++
+		case r.UID != uid:
+			t.Fatalf("fabric %s: uid %q in the state, %q in the cluster", name, r.UID, uid)
+		}
+	}
+	for name, r := range inState {
+		if _, ok := inCluster[name]; !ok && !r.Tainted {
+			t.Fatalf("fabric %s is in the state, untainted, and not in the cluster", name)
+		}
+	}
+	t.Logf("first apply, interrupted by the restart: %d errors; %d fabrics in the cluster, %d in the state (%d of them tainted)",
+		errorLines, len(inCluster), len(inState), tainted)
 
 	// The second apply converges, and a plan after it is empty.
 	cli.MustRun(t, work, "apply", "-auto-approve", "-input=false")
 	if out, err := cli.Run(work, "plan", "-detailed-exitcode", "-input=false"); err != nil {
 		t.Fatalf("plan after the second apply is not empty:\n%s", out)
 	}
+	inState, inCluster = stateFabrics(t, cli, work), clusterFabrics(t, dyn)
+	if len(inState) != 300 || len(inCluster) != 300 {
+		t.Fatalf("%d fabrics in the state and %d in the cluster, want 300 of each", len(inState), len(inCluster))
+	}
+	for name, r := range inState {
+		if r.Tainted || inCluster[name] != r.UID {
+			t.Fatalf("fabric %s: uid %q in the state (tainted %v), %q in the cluster", name, r.UID, r.Tainted, inCluster[name])
+		}
+	}
+}
+
+type stateFabric struct {
+	UID     string
+	Tainted bool
+}
+
+// stateFabrics reads the fabrics of a working directory's state by name.
+func stateFabrics(t *testing.T, cli *acctest.CLI, work string) map[string]stateFabric {
+	t.Helper()
 	var state struct {
 		Values struct {
 			RootModule struct {
 				Resources []struct {
-					Values struct {
+					Type    string `json:"type"`
+					Tainted bool   `json:"tainted"`
+					Values  struct {
 						Name string `json:"name"`
 						UID  string `json:"uid"`
 					} `json:"values"`
@@ -329,20 +379,24 @@ func TestAccReliability_apiServerRestart(t *testing.T) {
 	if err := json.Unmarshal([]byte(cli.MustRun(t, work, "show", "-json")), &state); err != nil {
 		t.Fatal(err)
 	}
+	out := map[string]stateFabric{}
+	for _, r := range state.Values.RootModule.Resources {
+		if r.Type == "hedgehog_fabric" {
+			out[r.Values.Name] = stateFabric{UID: r.Values.UID, Tainted: r.Tainted}
+		}
+	}
+	return out
+}
+
+func clusterFabrics(t *testing.T, dyn dynamic.Interface) map[string]string {
+	t.Helper()
 	l, err := dyn.Resource(acctest.FabricGVR).Namespace("default").List(context.Background(), metav1.ListOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	uids := map[string]string{}
+	out := map[string]string{}
 	for _, u := range l.Items {
-		uids[u.GetName()] = string(u.GetUID())
+		out[u.GetName()] = string(u.GetUID())
 	}
-	if len(state.Values.RootModule.Resources) != 300 || len(uids) != 300 {
-		t.Fatalf("%d fabrics in the state and %d in the cluster, want 300 of each", len(state.Values.RootModule.Resources), len(uids))
-	}
-	for _, r := range state.Values.RootModule.Resources {
-		if uids[r.Values.Name] != r.Values.UID {
-			t.Fatalf("fabric %s: uid %q in the state, %q in the cluster", r.Values.Name, r.Values.UID, uids[r.Values.Name])
-		}
-	}
+	return out
 }

@@ -57,7 +57,13 @@ func MayHaveHappened(err error) bool {
 		code := status.Status().Code
 		return code >= 500 || code == http.StatusTooManyRequests
 	}
-	var open *UnavailableError
+	var (
+		maybe *MaybeDoneError
+		open  *UnavailableError
+	)
+	if errors.As(err, &maybe) {
+		return true
+	}
 	return !errors.As(err, &open) && !neverSent(err)
 }
 

@@ -32,83 +32,6 @@ const (
 	breakerOpen = 10 * time.Second
 )
 
-// UnavailableError is returned without calling the API server once it failed
-// breakerThreshold attempts in a row. It has no Unwrap, and its text words
-// the first failure in the transport's own terms (see ConnectionLostError):
-// client-go would otherwise take it for a reset connection and repeat the
-// request, up to ten times, against a breaker that is known to be open.
-type UnavailableError struct {
-	Host     string
-	Failures uint32
-	First    error
-}
-
-func (e *UnavailableError) Error() string {
-	return fmt.Sprintf("the API server at %s failed %d attempts in a row, so it is not called again for %s; the first failure was: %s",
-		e.Host, e.Failures, breakerOpen, plainWords(e.First))
-}
-
-// ConnectionLostError is the transport's answer when its last attempt lost
-// the connection after the request was sent: reset, closed, cut, or no
-// answer in time. client-go's own retry layer recognises such failures by
-// type (ECONNRESET, net.Error timeouts) and by text ("connection reset by
-// peer", "use of closed network connection" …), and would repeat the whole
-// request — each time with all of this transport's attempts — up to ten more
-// times. So this error does not unwrap to the network error and says what
-// happened in its own words; Cause keeps the original for whoever needs it,
-// and errors.Is still sees through it (context.DeadlineExceeded, for one).
-type ConnectionLostError struct {
-	Attempts int
-	Cause    error
-}
-
-func (e *ConnectionLostError) Error() string {
-	if e.Attempts == 1 {
-		return plainWords(e.Cause)
-	}
-	return fmt.Sprintf("%s (%d attempts)", plainWords(e.Cause), e.Attempts)
-}
-
-func (e *ConnectionLostError) Is(target error) bool { return errors.Is(e.Cause, target) }
-
-// retriedByClientGo is what client-go's Request.request and Request.Watch
-// retry by themselves.
-func retriedByClientGo(err error) bool {
-	return utilnet.IsConnectionReset(err) || utilnet.IsProbableEOF(err) || utilnet.IsHTTP2ConnectionLost(err) ||
-		utilnet.IsTimeout(err)
-}
-
-// plainWords describes a failure without the phrases client-go matches on.
-func plainWords(err error) string {
-	if err == nil {
-		return "unknown"
-	}
-	what := ""
-	switch msg := strings.ToLower(err.Error()); {
-	case utilnet.IsConnectionReset(err) || strings.Contains(msg, "connection reset by peer"):
-		what = "the connection was reset (ECONNRESET)"
-	case strings.Contains(msg, "goaway"):
-		what = "the server closed the HTTP/2 connection (GOAWAY)"
-	case strings.Contains(msg, "http2: client connection lost"):
-		what = "the HTTP/2 connection was lost"
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), strings.Contains(msg, "closed network connection"),
-		strings.Contains(msg, "broken connection"):
-		what = "the connection closed before the answer was complete"
-	default:
-		var timeout interface{ Timeout() bool }
-		if errors.As(err, &timeout) && timeout.Timeout() && !errors.Is(err, context.DeadlineExceeded) {
-			what = "the connection timed out"
-			break
-		}
-		return err.Error()
-	}
-	var op *net.OpError
-	if errors.As(err, &op) && op.Addr != nil {
-		return fmt.Sprintf("%s %s %s: %s", op.Op, op.Net, op.Addr, what)
-	}
-	return what
-}
-
 // transport retries what is safe to retry and keeps the breaker. Reads,
 // server-side apply and deletes may be repeated whatever became of the first
 // attempt; anything else (a create, a TokenRequest, an access review, other
@@ -154,6 +77,7 @@ var errUnavailable = errors.New("API server unavailable")
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	start := time.Now()
 	backoff := wait.Backoff{Duration: 250 * time.Millisecond, Factor: 2, Jitter: 0.5, Steps: 1 << 20, Cap: 8 * time.Second}
+	reached := false // whether an attempt may have reached the API server
 	for attempt := 1; ; attempt++ {
 		done, err := t.breaker.Allow()
 		if err != nil {
@@ -161,10 +85,15 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			open := &UnavailableError{Host: t.host, Failures: t.failures, First: t.first}
 			t.mu.Unlock()
 			t.log(req, nil, open, attempt, start)
+			if reached {
+				return nil, &MaybeDoneError{Attempts: attempt - 1, Last: open}
+			}
 			return nil, open
 		}
 		resp, err := t.once(req)
 		t.record(done, req, resp, err)
+		reached = reached || (err != nil && !neverSent(err)) ||
+			(resp != nil && (resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests))
 
 		delay, retry := t.retryable(req, resp, err)
 		if !retry || attempt > t.opts.MaxRetries {
@@ -173,8 +102,12 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 				// client-go repeats a 429 or 5xx with Retry-After by itself.
 				resp.Header.Del("Retry-After")
 			}
-			if err != nil && retriedByClientGo(err) {
+			switch {
+			case err != nil && retriedByClientGo(err):
 				err = &ConnectionLostError{Attempts: attempt, Cause: err}
+			case err != nil && reached && neverSent(err):
+				// Only the last attempt was never sent.
+				err = &MaybeDoneError{Attempts: attempt, Last: err}
 			}
 			return resp, err
 		}

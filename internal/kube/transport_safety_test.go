@@ -190,3 +190,44 @@ func TestFinalErrorsAreFinalForClientGo(t *testing.T) {
 		t.Errorf("a lost connection after a timeout is explained as %q", summary)
 	}
 }
+
+// resetThenGone resets the first request after reading it, and then stops
+// listening: later attempts are refused. Whether the first one was carried
+// out is unknown.
+func resetThenGone(t *testing.T) string {
+	t.Helper()
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = srv.Listener.Close()
+		reset(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// A request whose last attempt was refused, after an earlier attempt reached
+// the server and lost its answer, may have been carried out: the error must
+// not say "never sent" because of the last attempt alone.
+func TestAnEarlierAttemptMayHaveHappened(t *testing.T) {
+	apply := repeatable["server-side apply"]
+	t.Run("refused", func(t *testing.T) {
+		err := apply(testClient(t, resetThenGone(t), 2))
+		if !utilnet.IsConnectionRefused(err) || !MayHaveHappened(err) {
+			t.Fatalf("got %v (may have happened: %v), want the refusal, as something that may have happened", err, MayHaveHappened(err))
+		}
+	})
+	t.Run("breaker open", func(t *testing.T) {
+		// The second failure comes more than a request timeout after the
+		// first, which opens the breaker before the third attempt.
+		c, err := New(&Connection{REST: &rest.Config{Host: resetThenGone(t)}},
+			Options{RequestTimeout: 200 * time.Millisecond, MaxRetries: 5, QPS: 1000, Burst: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = apply(c)
+		var open *UnavailableError
+		if !errors.As(err, &open) || !MayHaveHappened(err) {
+			t.Fatalf("got %v (may have happened: %v), want the open breaker, as something that may have happened", err, MayHaveHappened(err))
+		}
+	})
+}

@@ -318,21 +318,23 @@ func TestAccReliability_apiServerRestart(t *testing.T) {
 	// the cluster, with its UID — or tainted, when the answer to its create
 	// was lost (then the UID is not known yet, and the next apply replaces it).
 	inState, inCluster := stateFabrics(t, cli, work), clusterFabrics(t, dyn)
-	tainted := 0
 	for name, uid := range inCluster {
 		r, ok := inState[name]
 		switch {
 		case !ok:
 			t.Fatalf("fabric %s (uid %s) was created by the interrupted apply and is not in the state", name, uid)
 		case r.Tainted:
-			tainted++
 		case r.UID != uid:
 			t.Fatalf("fabric %s: uid %q in the state, %q in the cluster", name, r.UID, uid)
 		}
 	}
+	tainted := 0
 	for name, r := range inState {
 		if _, ok := inCluster[name]; !ok && !r.Tainted {
 			t.Fatalf("fabric %s is in the state, untainted, and not in the cluster", name)
+		}
+		if r.Tainted {
+			tainted++
 		}
 	}
 	t.Logf("first apply, interrupted by the restart: %d errors; %d fabrics in the cluster, %d in the state (%d of them tainted)",

@@ -113,9 +113,11 @@ func (p *hedgehogProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 				MarkdownDescription: "How long one attempt of an API request may take, as a duration (`30s`, `2m`). Default `30s`." +
 					envDoc("HEDGEHOG_REQUEST_TIMEOUT")},
 			"max_retries": schema.Int64Attribute{Optional: true,
-				MarkdownDescription: "How many times a request is retried after a 429, a 5xx, a refused or reset connection or a " +
-					"timeout, with exponential backoff and jitter (a Retry-After header is honoured). 400, 401, 403, 404, 409 and 422 " +
-					"are never retried. Between 0 and 10; default `3`." + envDoc("HEDGEHOG_MAX_RETRIES"),
+				MarkdownDescription: "How many times a read, a server-side apply or a delete is retried after a 429, a 5xx, a " +
+					"refused or reset connection or a timeout, with exponential backoff and jitter (a Retry-After header is honoured). " +
+					"Other requests (creates, TokenRequests, access reviews) are retried only when they never reached the API server " +
+					"(refused connection, unknown host). This is the whole bound: a request is sent at most 1 + `max_retries` times. " +
+					"400, 401, 403, 404, 409 and 422 are never retried. Between 0 and 10; default `3`." + envDoc("HEDGEHOG_MAX_RETRIES"),
 				Validators: []validator.Int64{int64validator.Between(0, 10)}},
 			"qps": schema.Float64Attribute{Optional: true,
 				MarkdownDescription: "Client-side rate limit, in requests per second. Default `1000`, which Terraform's parallelism " +

@@ -13,7 +13,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
-	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/kinds"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/provider"
 )
 
@@ -25,9 +24,9 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "start the provider for a debugger (delve) and print its reattach configuration")
 	flag.Parse()
 
-	kinds.LogsOff = quietSDKLogs()
+	opts := provider.Options{LogsOff: quietSDKLogs()}
 	defer profile()()
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
+	err := providerserver.Serve(context.Background(), provider.NewWithOptions(version, opts), providerserver.ServeOpts{
 		Address:         provider.Address,
 		Debug:           debug,
 		ProtocolVersion: 6,

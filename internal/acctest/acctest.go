@@ -29,6 +29,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/crds"
+	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/kinds"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/kube"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/provider"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/testcluster"
@@ -196,10 +197,16 @@ func startCluster() (func(), error) {
 
 // Factories run the provider in the test process: a new provider instance
 // for every CLI command, as Terraform starts a new plugin process.
-var Factories = map[string]func() (tfprotov6.ProviderServer, error){
-	"hedgehog": func() (tfprotov6.ProviderServer, error) {
-		return providerserver.NewProtocol6WithError(provider.New("test")())()
-	},
+var Factories = FactoriesWith()
+
+// FactoriesWith are Factories of a provider that also serves kinds declared
+// by a test.
+func FactoriesWith(extra ...*kinds.Kind) map[string]func() (tfprotov6.ProviderServer, error) {
+	return map[string]func() (tfprotov6.ProviderServer, error){
+		"hedgehog": func() (tfprotov6.ProviderServer, error) {
+			return providerserver.NewProtocol6WithError(provider.NewWithOptions("test", provider.Options{Kinds: extra})())()
+		},
+	}
 }
 
 // PreCheck skips an acceptance test outside an acceptance run (as

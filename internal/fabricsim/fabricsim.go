@@ -156,7 +156,7 @@ func Status(fabric *unstructured.Unstructured, now time.Time) map[string]any {
 func switches(prefix string, n int64) map[string]any {
 	out := map[string]any{}
 	for i := int64(1); i <= n; i++ {
-		out[fmt.Sprintf("%s-%d", prefix, i)] = map[string]any{"state": "Ready", "message": ""}
+		out[fmt.Sprintf("%s-%d", prefix, i)] = "Ready"
 	}
 	return out
 }

@@ -12,45 +12,59 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
+// Unknown stands, in a spec checked at plan time, for a value that is not
+// known yet.
+var Unknown = unknown{}
+
+type unknown struct{}
+
 // ToJSON converts a known Terraform value of attribute a into the JSON value
 // of its field. ok is false for null (the field is left out).
 func ToJSON(a Attr, v tftypes.Value) (any, bool, error) {
+	return toJSON(a, v, false)
+}
+
+// toJSON converts; with partial, unknown values become Unknown instead of an
+// error.
+func toJSON(a Attr, v tftypes.Value, partial bool) (any, bool, error) {
+	if !v.IsKnown() {
+		if partial {
+			return Unknown, true, nil
+		}
+		return nil, false, fmt.Errorf("%s is not known yet", a.Name)
+	}
 	if v.IsNull() {
 		return nil, false, nil
 	}
-	if !v.IsFullyKnown() {
-		return nil, false, fmt.Errorf("%s is not known yet", a.Name)
-	}
 	switch a.Type {
 	case FreeForm:
-		j, err := dynamicToJSON(v)
+		j, err := dynamicToJSON(v, partial)
 		return j, j != nil, err
-	case List:
+	case List, Set:
 		var elems []tftypes.Value
 		if err := v.As(&elems); err != nil {
 			return nil, false, err
 		}
 		out := make([]any, 0, len(elems))
 		for _, e := range elems {
-			j, _, err := ToJSON(*a.Elem, e)
+			j, _, err := toJSON(*a.Elem, e, partial)
 			if err != nil {
 				return nil, false, err
 			}
 			out = append(out, j)
 		}
+		if a.Type == Set {
+			sortJSON(out)
+		}
 		return out, true, nil
-	case Map, StringMap:
+	case Map:
 		var elems map[string]tftypes.Value
 		if err := v.As(&elems); err != nil {
 			return nil, false, err
 		}
-		elem := Attr{Type: String}
-		if a.Elem != nil {
-			elem = *a.Elem
-		}
 		out := make(map[string]any, len(elems))
 		for k, e := range elems {
-			j, ok, err := ToJSON(elem, e)
+			j, ok, err := toJSON(*a.Elem, e, partial)
 			if err != nil {
 				return nil, false, err
 			}
@@ -66,7 +80,7 @@ func ToJSON(a Attr, v tftypes.Value) (any, bool, error) {
 		}
 		out := map[string]any{}
 		for _, sub := range a.Attrs {
-			j, ok, err := ToJSON(sub, attrs[sub.Name])
+			j, ok, err := toJSON(sub, attrs[sub.Name], partial)
 			if err != nil {
 				return nil, false, err
 			}
@@ -77,6 +91,29 @@ func ToJSON(a Attr, v tftypes.Value) (any, bool, error) {
 		return out, true, nil
 	}
 	return primitiveToJSON(v)
+}
+
+// sortJSON orders the elements of a set the same way every time, so that
+// sets compare as sets.
+func sortJSON(l []any) {
+	keys := make([]string, len(l))
+	for i, e := range l {
+		raw, _ := json.Marshal(canonical(e))
+		keys[i] = string(raw)
+	}
+	sort.Sort(byKey{l, keys})
+}
+
+type byKey struct {
+	l    []any
+	keys []string
+}
+
+func (b byKey) Len() int           { return len(b.l) }
+func (b byKey) Less(i, j int) bool { return b.keys[i] < b.keys[j] }
+func (b byKey) Swap(i, j int) {
+	b.l[i], b.l[j] = b.l[j], b.l[i]
+	b.keys[i], b.keys[j] = b.keys[j], b.keys[i]
 }
 
 func primitiveToJSON(v tftypes.Value) (any, bool, error) {
@@ -108,7 +145,13 @@ func primitiveToJSON(v tftypes.Value) (any, bool, error) {
 
 // dynamicToJSON converts any value the user wrote (objects, maps, tuples,
 // lists, sets, primitives). Null members are dropped.
-func dynamicToJSON(v tftypes.Value) (any, error) {
+func dynamicToJSON(v tftypes.Value, partial bool) (any, error) {
+	if !v.IsKnown() {
+		if partial {
+			return Unknown, nil
+		}
+		return nil, fmt.Errorf("a value is not known yet")
+	}
 	if v.IsNull() {
 		return nil, nil
 	}
@@ -121,7 +164,7 @@ func dynamicToJSON(v tftypes.Value) (any, error) {
 		}
 		out := make(map[string]any, len(m))
 		for k, e := range m {
-			j, err := dynamicToJSON(e)
+			j, err := dynamicToJSON(e, partial)
 			if err != nil {
 				return nil, err
 			}
@@ -137,7 +180,7 @@ func dynamicToJSON(v tftypes.Value) (any, error) {
 		}
 		out := make([]any, 0, len(l))
 		for _, e := range l {
-			j, err := dynamicToJSON(e)
+			j, err := dynamicToJSON(e, partial)
 			if err != nil {
 				return nil, err
 			}
@@ -150,53 +193,113 @@ func dynamicToJSON(v tftypes.Value) (any, error) {
 }
 
 // FromJSON converts a field's JSON value (nil when absent) into the
-// Terraform value of attribute a.
-func FromJSON(a Attr, j any) tftypes.Value {
+// Terraform value of attribute a. A value of the wrong type (a string where
+// the declaration says number) is an error that names the field: the cluster
+// serves another schema than the provider expects.
+func FromJSON(a Attr, j any) (tftypes.Value, error) {
+	return fromJSON(a, j, a.JSON)
+}
+
+func fromJSON(a Attr, j any, at string) (tftypes.Value, error) {
 	t := a.tfType()
 	if j == nil {
-		return tftypes.NewValue(t, nil)
+		return tftypes.NewValue(t, nil), nil
+	}
+	wrong := func(want string) (tftypes.Value, error) {
+		return tftypes.NewValue(t, nil), fmt.Errorf("%s holds %s where %s was expected", at, describeJSON(j), want)
 	}
 	switch a.Type {
 	case String:
 		s, ok := j.(string)
 		if !ok {
-			s = fmt.Sprint(j)
+			return wrong("a string")
 		}
-		return tftypes.NewValue(t, s)
+		return tftypes.NewValue(t, s), nil
 	case Int64:
-		return tftypes.NewValue(t, toBigFloat(j))
-	case Bool:
-		b, _ := j.(bool)
-		return tftypes.NewValue(t, b)
-	case FreeForm:
-		return dynamicFromJSON(j)
-	case List:
-		l, _ := j.([]any)
-		elems := make([]tftypes.Value, 0, len(l))
-		for _, e := range l {
-			elems = append(elems, FromJSON(*a.Elem, e))
+		f, ok := toBigFloat(j)
+		if !ok || !f.IsInt() {
+			return wrong("an integer")
 		}
-		return tftypes.NewValue(t, elems)
-	case Map, StringMap:
-		m, _ := j.(map[string]any)
-		elem := Attr{Type: String}
-		if a.Elem != nil {
-			elem = *a.Elem
+		return tftypes.NewValue(t, f), nil
+	case Bool:
+		b, ok := j.(bool)
+		if !ok {
+			return wrong("true or false")
+		}
+		return tftypes.NewValue(t, b), nil
+	case FreeForm:
+		return dynamicFromJSON(j), nil
+	case List, Set:
+		l, ok := j.([]any)
+		if !ok {
+			return wrong("a list")
+		}
+		elems := make([]tftypes.Value, 0, len(l))
+		for i, e := range l {
+			v, err := fromJSON(*a.Elem, e, fmt.Sprintf("%s[%d]", at, i))
+			if err != nil {
+				return tftypes.NewValue(t, nil), err
+			}
+			elems = append(elems, v)
+		}
+		return tftypes.NewValue(t, elems), nil
+	case Map:
+		m, ok := j.(map[string]any)
+		if !ok {
+			return wrong("an object")
 		}
 		elems := make(map[string]tftypes.Value, len(m))
 		for k, e := range m {
-			elems[k] = FromJSON(elem, e)
+			if e == nil {
+				continue
+			}
+			v, err := fromJSON(*a.Elem, e, fmt.Sprintf("%s[%q]", at, k))
+			if err != nil {
+				return tftypes.NewValue(t, nil), err
+			}
+			elems[k] = v
 		}
-		return tftypes.NewValue(t, elems)
+		return tftypes.NewValue(t, elems), nil
 	case Object:
-		m, _ := j.(map[string]any)
+		m, ok := j.(map[string]any)
+		if !ok {
+			return wrong("an object")
+		}
 		attrs := make(map[string]tftypes.Value, len(a.Attrs))
 		for _, sub := range a.Attrs {
-			attrs[sub.Name] = FromJSON(sub, m[sub.JSON])
+			v, err := fromJSON(sub, m[sub.JSON], join(at, sub.JSON))
+			if err != nil {
+				return tftypes.NewValue(t, nil), err
+			}
+			attrs[sub.Name] = v
 		}
-		return tftypes.NewValue(t, attrs)
+		return tftypes.NewValue(t, attrs), nil
 	}
 	panic("kinds: unknown attribute type")
+}
+
+func join(at, field string) string {
+	if at == "" {
+		return field
+	}
+	return at + "." + field
+}
+
+func describeJSON(j any) string {
+	switch x := j.(type) {
+	case string:
+		return strconv.Quote(x)
+	case bool:
+		return strconv.FormatBool(x)
+	case map[string]any:
+		return "an object"
+	case []any:
+		return "a list"
+	}
+	if f, ok := toBigFloat(j); ok {
+		return "the number " + f.Text('g', -1)
+	}
+	return fmt.Sprintf("%T", j)
 }
 
 // dynamicFromJSON builds a dynamic value with the most natural HCL type:
@@ -230,24 +333,28 @@ func dynamicFromJSON(j any) tftypes.Value {
 	case bool:
 		return tftypes.NewValue(tftypes.Bool, x)
 	}
-	return tftypes.NewValue(tftypes.Number, toBigFloat(j))
+	f, _ := toBigFloat(j)
+	return tftypes.NewValue(tftypes.Number, f)
 }
 
-func toBigFloat(j any) *big.Float {
+func toBigFloat(j any) (*big.Float, bool) {
 	switch n := j.(type) {
 	case int64:
-		return new(big.Float).SetInt64(n)
+		return new(big.Float).SetInt64(n), true
 	case int:
-		return new(big.Float).SetInt64(int64(n))
+		return new(big.Float).SetInt64(int64(n)), true
 	case float64:
-		return big.NewFloat(n)
+		if math.IsNaN(n) || math.IsInf(n, 0) {
+			return new(big.Float), false
+		}
+		return big.NewFloat(n), true
 	case json.Number:
 		f, _, err := big.ParseFloat(string(n), 10, 512, big.ToNearestEven)
 		if err == nil {
-			return f
+			return f, true
 		}
 	}
-	return new(big.Float)
+	return new(big.Float), false
 }
 
 // Equivalent tells whether two JSON values mean the same to the API: numbers
@@ -262,17 +369,9 @@ func canonical(j any) any {
 	case nil:
 		return nil
 	case map[string]any:
-		if len(x) == 0 {
-			return nil
-		}
 		out := make(map[string]any, len(x))
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			if c := canonical(x[k]); c != nil {
+		for k, e := range x {
+			if c := canonical(e); c != nil {
 				out[k] = c
 			}
 		}
@@ -296,16 +395,21 @@ func canonical(j any) any {
 		return x
 	case bool:
 		return x
+	case unknown:
+		return x
 	}
 	// Integers compare exactly; other numbers at the float64 precision
 	// that JSON in the API server has.
-	f := toBigFloat(j)
+	f, ok := toBigFloat(j)
+	if !ok {
+		return fmt.Sprintf("%T:%v", j, j)
+	}
 	if f.IsInt() {
 		i, _ := f.Int(nil)
 		return canonicalNumber(i.String())
 	}
-	x, _ := f.Float64()
-	return canonicalNumber(strconv.FormatFloat(x, 'g', -1, 64))
+	v, _ := f.Float64()
+	return canonicalNumber(strconv.FormatFloat(v, 'g', -1, 64))
 }
 
 // canonicalNumber keeps numbers apart from strings that read the same.

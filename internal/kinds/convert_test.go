@@ -13,7 +13,7 @@ var statusAttr = Attr{Type: Object, Attrs: []Attr{
 	{Name: "phase", JSON: "phase", Type: String},
 	{Name: "count", JSON: "count", Type: Int64},
 	{Name: "ok", JSON: "ok", Type: Bool},
-	{Name: "labels", JSON: "labels", Type: StringMap},
+	{Name: "labels", JSON: "labels", Type: Map, Elem: StringElem},
 	{Name: "items", JSON: "items", Type: List, Elem: &Attr{Type: Object, Attrs: []Attr{
 		{Name: "type", JSON: "type", Type: String},
 		{Name: "observed_generation", JSON: "observedGeneration", Type: Int64},
@@ -39,12 +39,18 @@ func decode(raw []byte) (any, bool) {
 // first.
 func roundTrip(t *testing.T, a Attr, j any) {
 	t.Helper()
-	v := FromJSON(a, j)
+	v, err := FromJSON(a, j)
+	if err != nil {
+		t.Fatalf("FromJSON(%#v): %v", j, err)
+	}
 	back, _, err := ToJSON(a, v)
 	if err != nil {
 		t.Fatalf("ToJSON(FromJSON(%#v)): %v", j, err)
 	}
-	v2 := FromJSON(a, back)
+	v2, err := FromJSON(a, back)
+	if err != nil {
+		t.Fatalf("FromJSON(%#v): %v", back, err)
+	}
 	if !v.Equal(v2) {
 		t.Fatalf("not an identity:\n%v\n%v", v, v2)
 	}
@@ -86,16 +92,83 @@ func FuzzObjectRoundTrip(f *testing.F) {
 		if !ok {
 			return
 		}
-		// Whatever the API server sends, conversion must not panic and must
-		// give a value of the attribute's type.
-		v := FromJSON(statusAttr, j)
+		// Whatever the API server sends, conversion must not panic, and
+		// gives either a value of the attribute's type that means the same
+		// as the JSON, or an error that names a field of the wrong type —
+		// never a silent zero.
+		v, err := FromJSON(statusAttr, j)
+		if err != nil {
+			if !strings.Contains(err.Error(), "where") {
+				t.Fatalf("error does not say what was expected: %v", err)
+			}
+			return
+		}
 		if !v.Type().Equal(statusAttr.tfType()) {
 			t.Fatalf("type %s, want %s", v.Type(), statusAttr.tfType())
 		}
-		if _, _, err := ToJSON(statusAttr, v); err != nil {
+		back, _, err := ToJSON(statusAttr, v)
+		if err != nil {
 			t.Fatalf("ToJSON: %v", err)
 		}
+		if !Equivalent(keepDeclared(statusAttr, j), back) {
+			t.Fatalf("the value changed meaning: %#v -> %#v", j, back)
+		}
 	})
+}
+
+// keepDeclared drops what the declaration does not know (the API machinery
+// would prune it too).
+func keepDeclared(a Attr, j any) any {
+	switch a.Type {
+	case Object:
+		m, ok := j.(map[string]any)
+		if !ok {
+			return j
+		}
+		out := map[string]any{}
+		for _, sub := range a.Attrs {
+			if v, ok := m[sub.JSON]; ok {
+				out[sub.JSON] = keepDeclared(sub, v)
+			}
+		}
+		return out
+	case List:
+		l, _ := j.([]any)
+		out := make([]any, len(l))
+		for i, e := range l {
+			out[i] = keepDeclared(*a.Elem, e)
+		}
+		return out
+	case Map:
+		m, _ := j.(map[string]any)
+		out := map[string]any{}
+		for k, e := range m {
+			if e != nil {
+				out[k] = keepDeclared(*a.Elem, e)
+			}
+		}
+		return out
+	}
+	return j
+}
+
+func TestFromJSONWrongTypes(t *testing.T) {
+	for raw, want := range map[string]string{
+		`{"count": "x"}`:    `count holds "x" where an integer was expected`,
+		`{"count": 1.5}`:    `count holds the number 1.5 where an integer was expected`,
+		`{"phase": 7}`:      `phase holds the number 7 where a string was expected`,
+		`{"ok": "yes"}`:     `ok holds "yes" where true or false was expected`,
+		`{"items": "nope"}`: `items holds "nope" where a list was expected`,
+		`{"items": [{"observedGeneration": "2"}]}`: `items[0].observedGeneration holds "2" where an integer was expected`,
+		`{"by_name": {"leaf-1": {"state": 3}}}`:    `by_name["leaf-1"].state holds the number 3 where a string was expected`,
+		`{"labels": {"a": 1}}`:                     `labels["a"] holds the number 1 where a string was expected`,
+	} {
+		j, _ := decode([]byte(raw))
+		_, err := fromJSON(statusAttr, j, "")
+		if err == nil || err.Error() != want {
+			t.Errorf("%s: got %v, want %q", raw, err, want)
+		}
+	}
 }
 
 func FuzzParseImportID(f *testing.F) {
@@ -103,7 +176,7 @@ func FuzzParseImportID(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, id string) {
-		ns, name, err := ParseImportID(id, "hedgehog-system")
+		ns, name, err := ParseImportID(id, "hedgehog-system", false)
 		if err != nil {
 			return
 		}
@@ -115,7 +188,7 @@ func FuzzParseImportID(f *testing.F) {
 		if want != id {
 			t.Fatalf("ParseImportID(%q) = %q, %q", id, ns, name)
 		}
-		if again, n2, err := ParseImportID(ns+"/"+name, "other"); err != nil || again != ns || n2 != name {
+		if again, n2, err := ParseImportID(ns+"/"+name, "other", false); err != nil || again != ns || n2 != name {
 			t.Fatalf("the canonical form of %q does not parse back: %v", id, err)
 		}
 	})

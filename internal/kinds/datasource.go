@@ -20,18 +20,6 @@ import (
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/kube"
 )
 
-func configureData(req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) *Config {
-	if req.ProviderData == nil {
-		return nil
-	}
-	cfg, ok := req.ProviderData.(*Config)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected Provider Data",
-			fmt.Sprintf("Expected *kinds.Config, got %T; please report this issue to the provider developers.", req.ProviderData))
-	}
-	return cfg
-}
-
 // DataSource reads one object of a kind.
 type DataSource struct {
 	kind *Kind
@@ -52,7 +40,7 @@ func (d *DataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp 
 }
 
 func (d *DataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.cfg = configureData(req, resp)
+	d.cfg = ProviderConfig(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *DataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -68,7 +56,7 @@ func (d *DataSource) Read(ctx context.Context, req datasource.ReadRequest, resp 
 	}
 	ns := namespace.ValueString()
 	if namespace.IsNull() {
-		ns = d.cfg.Namespace
+		ns = d.kind.namespace(d.cfg)
 	}
 	api := d.kind.objects(d.cfg)
 	u, err := api.Get(ctx, ns, name.ValueString())
@@ -82,7 +70,13 @@ func (d *DataSource) Read(ctx context.Context, req datasource.ReadRequest, resp 
 		resp.Diagnostics.AddError(summary, detail)
 		return
 	}
-	resp.State.Raw = tftypes.NewValue(req.Config.Raw.Type(), d.kind.dataValues(u))
+	vals, err := d.kind.dataValues(u)
+	if err != nil {
+		resp.Diagnostics.AddError("Unexpected "+d.kind.Kind+" Content", fmt.Sprintf("%s %s/%s does not match the schema this "+
+			"provider version knows: %v.", d.kind.Kind, u.GetNamespace(), u.GetName(), err))
+		return
+	}
+	resp.State.Raw = tftypes.NewValue(req.Config.Raw.Type(), vals)
 }
 
 // ListDataSource lists objects of a kind.
@@ -92,13 +86,13 @@ type ListDataSource struct {
 }
 
 // NewListDataSource returns the list data source constructor of a kind
-// (hedgehog_<type>s).
+// (hedgehog_<ListTypeName>).
 func NewListDataSource(k *Kind) func() datasource.DataSource {
 	return func() datasource.DataSource { return &ListDataSource{kind: k} }
 }
 
 func (d *ListDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_" + d.kind.TypeName + "s"
+	resp.TypeName = req.ProviderTypeName + "_" + d.kind.ListTypeName
 }
 
 func (d *ListDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -113,7 +107,7 @@ func (d *ListDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 		Attributes: map[string]dschema.Attribute{
 			"namespace": dschema.StringAttribute{Optional: true, Validators: []validator.String{DNSLabel(),
 				stringvalidator.ConflictsWith(path.MatchRoot("all_namespaces"))},
-				MarkdownDescription: "The namespace to list. Defaults to the provider's `namespace`; conflicts with `all_namespaces`."},
+				MarkdownDescription: "The namespace to list. Defaults to " + k.namespaceDoc() + "; conflicts with `all_namespaces`."},
 			"all_namespaces": dschema.BoolAttribute{Optional: true,
 				MarkdownDescription: "List every namespace (needs the right to list " + k.Plural + " cluster-wide). Default `false`."},
 			"label_selector": dschema.StringAttribute{Optional: true, Validators: []validator.String{selector{labels: true}},
@@ -122,16 +116,13 @@ func (d *ListDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 				MarkdownDescription: "A Kubernetes field selector; custom resources support `metadata.name` and `metadata.namespace`."},
 			"names": dschema.ListAttribute{Computed: true, ElementType: types.StringType,
 				MarkdownDescription: "The names of the objects found, sorted (by namespace, then name)."},
-			k.Plural: dschema.DynamicAttribute{Computed: true,
-				MarkdownDescription: fmt.Sprintf("The objects found, in the order of `names`: a list of objects with the attributes %s"+
-					"as in the `hedgehog_%s` data source. (A dynamic value because the free-form attributes may differ from "+
-					"one object to the next.)", attrs, k.TypeName)},
+			k.ListTypeName: k.itemsAttribute(attrs),
 		},
 	}
 }
 
 func (d *ListDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.cfg = configureData(req, resp)
+	d.cfg = ProviderConfig(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *ListDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -147,7 +138,7 @@ func (d *ListDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ns := d.cfg.Namespace
+	ns := d.kind.namespace(d.cfg)
 	switch {
 	case all.ValueBool():
 		ns = ""
@@ -172,26 +163,38 @@ func (d *ListDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	types := make([]tftypes.Type, 0, len(items))
 	for _, u := range items {
 		names = append(names, tftypes.NewValue(tftypes.String, u.GetName()))
-		vals := d.kind.dataValues(u)
-		attrTypes := make(map[string]tftypes.Type, len(vals))
-		for k, v := range vals {
-			if v.Type().Is(tftypes.DynamicPseudoType) {
-				// Inside a dynamic value every type must be concrete.
-				v = tftypes.NewValue(tftypes.Object{AttributeTypes: map[string]tftypes.Type{}}, nil)
-				vals[k] = v
-			}
-			attrTypes[k] = v.Type()
+		vals, err := d.kind.dataValues(u)
+		if err != nil {
+			resp.Diagnostics.AddError("Unexpected "+d.kind.Kind+" Content", fmt.Sprintf("%s %s/%s does not match the schema this "+
+				"provider version knows: %v.", d.kind.Kind, u.GetNamespace(), u.GetName(), err))
+			return
 		}
-		t := tftypes.Object{AttributeTypes: attrTypes}
+		t := tftypes.Type(objectType(d.kind.objectAttrs()))
+		if d.kind.freeForm {
+			attrTypes := make(map[string]tftypes.Type, len(vals))
+			for k, v := range vals {
+				if v.Type().Is(tftypes.DynamicPseudoType) {
+					// Inside a dynamic value every type must be concrete.
+					v = tftypes.NewValue(tftypes.Object{AttributeTypes: map[string]tftypes.Type{}}, nil)
+					vals[k] = v
+				}
+				attrTypes[k] = v.Type()
+			}
+			t = tftypes.Object{AttributeTypes: attrTypes}
+		}
 		objs, types = append(objs, tftypes.NewValue(t, vals)), append(types, t)
 	}
+	found := tftypes.NewValue(tftypes.List{ElementType: objectType(d.kind.objectAttrs())}, objs)
+	if d.kind.freeForm {
+		found = tftypes.NewValue(tftypes.Tuple{ElementTypes: types}, objs)
+	}
 	out := map[string]tftypes.Value{
-		"namespace":      tftypes.NewValue(tftypes.String, nilIfEmpty(namespace)),
-		"all_namespaces": tftypes.NewValue(tftypes.Bool, boolOrNil(all)),
-		"label_selector": tftypes.NewValue(tftypes.String, nilIfEmpty(labelSel)),
-		"field_selector": tftypes.NewValue(tftypes.String, nilIfEmpty(fieldSel)),
-		"names":          tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, names),
-		d.kind.Plural:    tftypes.NewValue(tftypes.Tuple{ElementTypes: types}, objs),
+		"namespace":         tftypes.NewValue(tftypes.String, nilIfEmpty(namespace)),
+		"all_namespaces":    tftypes.NewValue(tftypes.Bool, boolOrNil(all)),
+		"label_selector":    tftypes.NewValue(tftypes.String, nilIfEmpty(labelSel)),
+		"field_selector":    tftypes.NewValue(tftypes.String, nilIfEmpty(fieldSel)),
+		"names":             tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, names),
+		d.kind.ListTypeName: found,
 	}
 	resp.State.Raw = tftypes.NewValue(req.Config.Raw.Type(), out)
 }
@@ -234,4 +237,21 @@ func (s selector) ValidateString(ctx context.Context, req validator.StringReques
 		resp.Diagnostics.Append(diag.NewAttributeErrorDiagnostic(req.Path, "Invalid Selector",
 			fmt.Sprintf("Attribute %s: %q %s: %v", req.Path, req.ConfigValue.ValueString(), s.Description(ctx), err)))
 	}
+}
+
+// itemsAttribute holds the objects a list data source found: a typed list,
+// or a dynamic value when free-form attributes may differ from one object to
+// the next.
+func (k *Kind) itemsAttribute(attrs string) dschema.Attribute {
+	k.ResourceSchema() // settles k.freeForm
+	if k.freeForm {
+		return dschema.DynamicAttribute{Computed: true,
+			MarkdownDescription: fmt.Sprintf("The objects found, in the order of `names`: a list of objects with the attributes %s"+
+				"as in the `hedgehog_%s` data source. (A dynamic value because the free-form attributes may differ from "+
+				"one object to the next.)", attrs, k.TypeName)}
+	}
+	return dschema.ListNestedAttribute{Computed: true,
+		MarkdownDescription: fmt.Sprintf("The objects found, in the order of `names`, each with the attributes of the "+
+			"`hedgehog_%s` data source.", k.TypeName),
+		NestedObject: dschema.NestedAttributeObject{Attributes: dataSourceAttrs(k.objectAttrs())}}
 }

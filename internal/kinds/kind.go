@@ -1,9 +1,10 @@
-// Package kinds is the small engine under the provider's custom-resource
-// types: a kind is declared once (its attributes, their JSON names and
-// rules), and the engine derives the resource and data-source schemas,
-// converts between Terraform values and Kubernetes objects, and does the
-// create / read / update (server-side apply) / delete, the waits and the
-// imports.
+// Package kinds is the engine under the provider's custom-resource types: a
+// kind is declared once (its attributes, their JSON names, its plan-time rules
+// and the server's defaults), and the engine derives the resource and
+// data-source schemas, converts between Terraform values and Kubernetes
+// objects, and does the create (never onto an existing object), read (only
+// what the configuration manages is drift), update (server-side apply),
+// delete, the waits and the imports.
 package kinds
 
 import (
@@ -13,11 +14,9 @@ import (
 	"time"
 
 	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
-
-	"github.com/hashicorp/terraform-plugin-log/tflog"
-
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
@@ -28,53 +27,119 @@ import (
 type Type int
 
 // Attribute types. FreeForm is an object the user writes in HCL with any
-// content (a Terraform dynamic value).
+// content (a Terraform dynamic value). List, Set and Map hold Elem; Object
+// holds Attrs. Elements may be of any type, so lists of lists and lists of
+// maps of objects are declared the same way as lists of strings.
 const (
 	String Type = iota
 	Int64
 	Bool
 	FreeForm
-	StringMap
-	List   // of Elem
-	Map    // of Elem
-	Object // with Attrs
+	List
+	Set
+	Map
+	Object
 )
 
 // Attr declares one attribute and the JSON field it maps to.
 type Attr struct {
-	Name        string // Terraform attribute name
-	JSON        string // JSON field name in the object
-	Type        Type
-	Elem        *Attr  // element of a List or Map
-	Attrs       []Attr // attributes of an Object
-	Required    bool
-	Default     any // int64, bool or string: optional with this default
+	Name  string // Terraform attribute name (snake_case)
+	JSON  string // JSON field name in the object (camelCase)
+	Type  Type
+	Elem  *Attr  // element of a List, Set or Map
+	Attrs []Attr // attributes of an Object
+
+	Required bool
+	// Computed marks a value the server fills in when the configuration
+	// leaves it out (an admission webhook's or a controller's default):
+	// optional, read back after apply, never a difference while unset.
+	Computed bool
+	// Immutable: a change replaces the object.
+	Immutable bool
+	// OmitZero: the API drops the field when it holds false or 0 (a Go
+	// field with omitempty that is not a pointer), so false or 0 and
+	// absent are the same.
+	OmitZero bool
+	Default  any // int64, bool or string: optional with this default
+	// Description says what the attribute is, its default and its rules.
 	Description string
 	String      []validator.String
 	Int64       []validator.Int64
+	List        []validator.List
+	Set         []validator.Set
 	Map         []validator.Map
+	Object      []validator.Object
 }
+
+// StringElem, BoolElem and Int64Elem are element declarations for lists,
+// sets and maps of primitives.
+var (
+	StringElem = &Attr{Type: String}
+	BoolElem   = &Attr{Type: Bool}
+	Int64Elem  = &Attr{Type: Int64}
+)
 
 // Kind declares a namespaced custom resource kind.
 type Kind struct {
-	TypeName    string // Terraform type suffix: hedgehog_<TypeName>
-	Kind        string // Kubernetes kind, e.g. Fabric
-	Plural      string // resource plural, e.g. fabrics
-	Description string // what one object is, for the docs
+	TypeName     string // Terraform type suffix: hedgehog_<TypeName>
+	ListTypeName string // the list data source's suffix; none when empty
+	// Group and Version of the API; empty means the provider's configured
+	// fabric_api_group and fabric_api_version.
+	Group, Version string
+	Kind           string // Kubernetes kind, e.g. VPC
+	Plural         string // resource plural, e.g. vpcs
+	Description    string // what one object is, for the docs
+	// Namespace, when set, is the only namespace the API accepts for this
+	// kind; otherwise objects go in the provider's namespace.
+	Namespace string
+	// NameRules are more plan-time rules for the object's name.
+	NameRules []validator.String
+	// ServerLabel, when set, tells label keys that the server removes and
+	// computes itself: the configuration may not set them, and they are
+	// never read into the state.
+	ServerLabel func(key string) bool
 	// NameInSpec, when set, is a spec field that mirrors metadata.name.
 	NameInSpec string
 	Spec       []Attr
 	// Status is read-only; its attributes come from the object's status.
 	Status []Attr
+	// ReadOnly kinds have data sources only (objects the controller owns).
+	ReadOnly bool
+
+	// Check returns the rules a spec breaks that are knowable from the
+	// object alone, in the API's own words. Values still unknown at plan
+	// time are Unknown; rules must skip them.
+	Check func(name string, spec map[string]any) []Problem
+	// Default turns a spec into what the API server stores for it (the
+	// admission webhook's defaults, sorting and normalisation). It must be
+	// idempotent. Used to plan the values of Computed attributes and to tell
+	// the server's form of a value from drift.
+	Default func(spec map[string]any)
+	// RequiresReplace names the spec fields whose change the API refuses in
+	// place, beyond Immutable attributes (for instance which one of several
+	// members is set).
+	RequiresReplace func(prior, planned map[string]any) []string
+
 	// Ready, when set, enables wait_for_ready: it tells from the object
-	// whether the controller has finished with the current generation,
-	// and returns an error when the controller reported a failure.
+	// whether the controller has finished with the current generation, and
+	// returns an error when the controller reported a failure.
 	Ready func(u *unstructured.Unstructured) (bool, error)
 	// ReadyDescription says what Ready waits for, for the docs.
 	ReadyDescription string
+	// Applied, when set, enables wait_for_applied.
+	Applied *AppliedRule
 
 	schemaOnce sync.Once
 	schema     rschema.Schema
+	freeForm   bool // some attribute is FreeForm
+}
+
+// Problem is a rule that a spec breaks, at a path of JSON field names, map
+// keys (strings) and list indexes (ints) inside the spec. A path that starts
+// with "metadata" points at the object's metadata (["metadata", "name"]).
+type Problem struct {
+	Path    []any
+	Message string
 }
 
 // Config is what every resource and data source gets from the provider
@@ -93,14 +158,13 @@ type Config struct {
 	Err error
 	// Secrets are values of the configuration that logs must never show.
 	Secrets []string
-	// Now is the provider's clock (time.Now outside tests).
+	// LogsOff is set when no TF_LOG* variable asked for logs: then no
+	// logger is prepared per call, which saves allocations on every call of
+	// a large plan.
+	LogsOff bool
+	// Now is the clock (tests move it).
 	Now func() time.Time
 }
-
-// LogsOff is set (by main) when no TF_LOG* variable asked for logs: then no
-// logger is prepared per call, which saves allocations on every call of a
-// large plan.
-var LogsOff bool
 
 // LogSubsystem is the tflog subsystem of the provider's API requests
 // (TF_LOG_PROVIDER_HEDGEHOG_KUBE sets its level on its own).
@@ -109,11 +173,11 @@ const LogSubsystem = "kube"
 // LogContext prepares ctx for an operation: the request-logging subsystem,
 // and masks for every secret of the configuration.
 func (c *Config) LogContext(ctx context.Context) context.Context {
-	if LogsOff {
+	if c == nil || c.LogsOff {
 		return ctx
 	}
 	ctx = tflog.NewSubsystem(ctx, LogSubsystem, tflog.WithLevelFromEnv("TF_LOG_PROVIDER_HEDGEHOG_KUBE"))
-	if c != nil && len(c.Secrets) > 0 {
+	if len(c.Secrets) > 0 {
 		ctx = tflog.MaskAllFieldValuesStrings(ctx, c.Secrets...)
 		ctx = tflog.MaskMessageStrings(ctx, c.Secrets...)
 		ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, LogSubsystem, c.Secrets...)
@@ -126,15 +190,47 @@ func (c *Config) LogContext(ctx context.Context) context.Context {
 // that serves reads.
 const ManagedLabel = "hedgehog-terraform.github.io/managed"
 
-// GVR is the kind's resource in the provider's API group and version.
+// GVR is the kind's resource.
 func (k *Kind) GVR(c *Config) schema.GroupVersionResource {
-	return schema.GroupVersionResource{Group: c.Group, Version: c.Version, Resource: k.Plural}
+	return schema.GroupVersionResource{Group: k.group(c), Version: k.version(c), Resource: k.Plural}
+}
+
+// APIVersion is the kind's apiVersion.
+func (k *Kind) APIVersion(c *Config) string { return k.group(c) + "/" + k.version(c) }
+
+func (k *Kind) group(c *Config) string {
+	if k.Group != "" || c == nil {
+		return k.Group
+	}
+	return c.Group
+}
+
+func (k *Kind) version(c *Config) string {
+	if k.Version != "" || c == nil {
+		return k.Version
+	}
+	return c.Version
+}
+
+// namespace is where an object goes when the configuration does not say.
+func (k *Kind) namespace(c *Config) string {
+	if k.Namespace != "" {
+		return k.Namespace
+	}
+	if c == nil {
+		return ""
+	}
+	return c.Namespace
 }
 
 // objects is the kind's object API on the provider's client.
 func (k *Kind) objects(c *Config) *kube.Objects {
 	return c.Client.Objects(k.GVR(c), k.Kind, ManagedLabel+"=true")
 }
+
+// Objects is the kind's object API for code outside the engine (waits that
+// look at other kinds, data sources of other packages).
+func (k *Kind) Objects(c *Config) *kube.Objects { return k.objects(c) }
 
 func (a Attr) tfType() tftypes.Type {
 	switch a.Type {
@@ -146,10 +242,10 @@ func (a Attr) tfType() tftypes.Type {
 		return tftypes.Bool
 	case FreeForm:
 		return tftypes.DynamicPseudoType
-	case StringMap:
-		return tftypes.Map{ElementType: tftypes.String}
 	case List:
 		return tftypes.List{ElementType: a.Elem.tfType()}
+	case Set:
+		return tftypes.Set{ElementType: a.Elem.tfType()}
 	case Map:
 		return tftypes.Map{ElementType: a.Elem.tfType()}
 	case Object:
@@ -164,4 +260,16 @@ func objectType(attrs []Attr) tftypes.Object {
 		types[a.Name] = a.tfType()
 	}
 	return tftypes.Object{AttributeTypes: types}
+}
+
+// spec is the kind's spec as one Object attribute.
+func (k *Kind) spec() Attr { return Attr{Type: Object, Attrs: k.Spec} }
+
+func hasFreeForm(list []Attr) bool {
+	for _, a := range list {
+		if a.Type == FreeForm || (a.Elem != nil && hasFreeForm([]Attr{*a.Elem})) || hasFreeForm(a.Attrs) {
+			return true
+		}
+	}
+	return false
 }

@@ -14,7 +14,9 @@ import (
 var skippedAnnotations = map[string]bool{"kubectl.kubernetes.io/last-applied-configuration": true}
 
 // ParseImportID reads `<namespace>/<name>` or `<name>` (in defaultNamespace).
-func ParseImportID(id, defaultNamespace string) (namespace, name string, err error) {
+// subdomain allows dots in names (kinds whose API accepts RFC 1123
+// subdomains).
+func ParseImportID(id, defaultNamespace string, subdomain bool) (namespace, name string, err error) {
 	parts := strings.Split(id, "/")
 	switch len(parts) {
 	case 1:
@@ -22,25 +24,27 @@ func ParseImportID(id, defaultNamespace string) (namespace, name string, err err
 	case 2:
 		namespace, name = parts[0], parts[1]
 	default:
-		return "", "", fmt.Errorf("import ID %q has %d slashes; write <namespace>/<name>, or <name> for the provider's namespace", id, len(parts)-1)
+		return "", "", fmt.Errorf("import ID %q has %d slashes; write <namespace>/<name>, or <name> for the namespace %q", id, len(parts)-1, defaultNamespace)
 	}
-	for what, v := range map[string]string{"namespace": namespace, "name": name} {
-		if errs := validation.IsDNS1123Label(v); len(errs) > 0 {
-			return "", "", fmt.Errorf("import ID %q: the %s %q is not an RFC 1123 label: %s", id, what, v, strings.Join(errs, "; "))
-		}
+	if errs := validation.IsDNS1123Label(namespace); len(errs) > 0 {
+		return "", "", fmt.Errorf("import ID %q: the namespace %q is not an RFC 1123 label: %s", id, namespace, strings.Join(errs, "; "))
+	}
+	check, what := validation.IsDNS1123Label, "an RFC 1123 label"
+	if subdomain {
+		check, what = validation.IsDNS1123Subdomain, "an RFC 1123 subdomain"
+	}
+	if errs := check(name); len(errs) > 0 {
+		return "", "", fmt.Errorf("import ID %q: the name %q is not %s: %s", id, name, what, strings.Join(errs, "; "))
 	}
 	return namespace, name, nil
 }
 
-// toObject builds the object to apply from the planned attributes.
-func (k *Kind) toObject(c *Config, attrs map[string]tftypes.Value) (*unstructured.Unstructured, error) {
-	name, namespace := str(attrs["name"]), str(attrs["namespace"])
+// specJSON converts the spec attributes of a configuration, plan or state
+// into the spec object. With partial, unknown values become Unknown.
+func (k *Kind) specJSON(attrs map[string]tftypes.Value, partial bool) (map[string]any, error) {
 	spec := map[string]any{}
-	if k.NameInSpec != "" {
-		spec[k.NameInSpec] = name
-	}
 	for _, a := range k.Spec {
-		j, ok, err := ToJSON(a, attrs[a.Name])
+		j, ok, err := toJSON(a, attrs[a.Name], partial)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", a.Name, err)
 		}
@@ -48,77 +52,100 @@ func (k *Kind) toObject(c *Config, attrs map[string]tftypes.Value) (*unstructure
 			spec[a.JSON] = j
 		}
 	}
-	labels := map[string]any{ManagedLabel: "true"}
-	for k, v := range strMap(attrs["labels"]) {
-		labels[k] = v
+	if k.NameInSpec != "" {
+		if v := attrs["name"]; v.IsKnown() && !v.IsNull() {
+			spec[k.NameInSpec] = str(v)
+		}
 	}
-	meta := map[string]any{"name": name, "namespace": namespace, "labels": labels}
+	return spec, nil
+}
+
+// normalize turns a spec into the form the API server stores: zero values of
+// OmitZero fields dropped, sets in order, and the kind's Default.
+func (k *Kind) normalize(spec map[string]any) map[string]any {
+	spec = deepCopy(spec).(map[string]any)
+	omitZero(k.spec(), spec)
+	if k.Default != nil {
+		k.Default(spec)
+	}
+	return spec
+}
+
+func omitZero(a Attr, j any) {
+	switch a.Type {
+	case Object:
+		m, _ := j.(map[string]any)
+		for _, sub := range a.Attrs {
+			v, ok := m[sub.JSON]
+			if !ok {
+				continue
+			}
+			if sub.OmitZero && (v == false || isZeroNumber(v)) {
+				delete(m, sub.JSON)
+				continue
+			}
+			omitZero(sub, v)
+		}
+	case Map:
+		m, _ := j.(map[string]any)
+		for _, v := range m {
+			omitZero(*a.Elem, v)
+		}
+	case List, Set:
+		l, _ := j.([]any)
+		for _, v := range l {
+			omitZero(*a.Elem, v)
+		}
+		if a.Type == Set {
+			sortJSON(l)
+		}
+	}
+}
+
+func isZeroNumber(v any) bool {
+	f, ok := toBigFloat(v)
+	return ok && f.Sign() == 0
+}
+
+func deepCopy(j any) any {
+	switch x := j.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, v := range x {
+			out[k] = deepCopy(v)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, v := range x {
+			out[i] = deepCopy(v)
+		}
+		return out
+	}
+	return j
+}
+
+// toObject builds the object to apply: metadata from the attributes, the
+// spec as given.
+func (k *Kind) toObject(c *Config, attrs map[string]tftypes.Value, spec map[string]any) *unstructured.Unstructured {
+	labels := map[string]any{ManagedLabel: "true"}
+	for key, v := range strMap(attrs["labels"]) {
+		labels[key] = v
+	}
+	meta := map[string]any{"name": str(attrs["name"]), "namespace": str(attrs["namespace"]), "labels": labels}
 	if ann := strMap(attrs["annotations"]); len(ann) > 0 {
 		m := make(map[string]any, len(ann))
-		for k, v := range ann {
-			m[k] = v
+		for key, v := range ann {
+			m[key] = v
 		}
 		meta["annotations"] = m
 	}
 	return &unstructured.Unstructured{Object: map[string]any{
-		"apiVersion": c.Group + "/" + c.Version,
+		"apiVersion": k.APIVersion(c),
 		"kind":       k.Kind,
 		"metadata":   meta,
 		"spec":       spec,
-	}}, nil
-}
-
-// readMode says where a state's spec values come from.
-type readMode int
-
-const (
-	// fromCluster reads everything from the object, keeping the prior
-	// value wherever the object says the same in another form.
-	fromCluster readMode = iota
-	// fromPlan keeps the planned spec (just applied) and takes metadata and
-	// status from the API server's answer.
-	fromPlan
-	// imported has no prior values: every label and annotation is taken.
-	imported
-)
-
-// stateValues are the resource attributes for object u; prior holds the
-// planned or prior-state attributes.
-func (k *Kind) stateValues(u *unstructured.Unstructured, prior map[string]tftypes.Value, mode readMode) map[string]tftypes.Value {
-	out := k.metaValues(u, prior, mode)
-	spec, _, _ := unstructured.NestedMap(u.Object, "spec")
-	for _, a := range k.Spec {
-		p := prior[a.Name]
-		if mode == fromPlan {
-			out[a.Name] = p
-			continue
-		}
-		if mode == fromCluster && p.IsKnown() {
-			if pj, _, err := ToJSON(a, p); err == nil && Equivalent(pj, spec[a.JSON]) {
-				out[a.Name] = p
-				continue
-			}
-		}
-		out[a.Name] = FromJSON(a, spec[a.JSON])
-	}
-	out["status"] = k.statusValue(u)
-	for _, name := range []string{"force_conflicts", "wait_for_ready"} {
-		if name == "wait_for_ready" && k.Ready == nil {
-			continue
-		}
-		if v, ok := prior[name]; ok && !v.IsNull() && v.IsKnown() {
-			out[name] = v
-		} else {
-			out[name] = tftypes.NewValue(tftypes.Bool, false)
-		}
-	}
-	timeoutsType := k.timeoutsType()
-	if v, ok := prior["timeouts"]; ok && v.IsKnown() {
-		out["timeouts"] = v
-	} else {
-		out["timeouts"] = tftypes.NewValue(timeoutsType, nil)
-	}
-	return out
+	}}
 }
 
 // metaValues are id, name, namespace, labels, annotations, uid, generation
@@ -130,15 +157,19 @@ func (k *Kind) metaValues(u *unstructured.Unstructured, prior map[string]tftypes
 		"id":               tftypes.NewValue(tftypes.String, u.GetNamespace()+"/"+u.GetName()),
 		"name":             tftypes.NewValue(tftypes.String, u.GetName()),
 		"namespace":        tftypes.NewValue(tftypes.String, u.GetNamespace()),
-		"labels":           managedKeys(u.GetLabels(), prior["labels"], all, map[string]bool{ManagedLabel: true}),
-		"annotations":      managedKeys(u.GetAnnotations(), prior["annotations"], all, skippedAnnotations),
+		"labels":           managedKeys(u.GetLabels(), prior["labels"], all, k.skippedLabel),
+		"annotations":      managedKeys(u.GetAnnotations(), prior["annotations"], all, func(key string) bool { return skippedAnnotations[key] }),
 		"uid":              tftypes.NewValue(tftypes.String, string(u.GetUID())),
 		"generation":       tftypes.NewValue(tftypes.Number, new(big.Float).SetInt64(u.GetGeneration())),
 		"resource_version": tftypes.NewValue(tftypes.String, u.GetResourceVersion()),
 	}
 }
 
-func managedKeys(actual map[string]string, prior tftypes.Value, all bool, skip map[string]bool) tftypes.Value {
+func (k *Kind) skippedLabel(key string) bool {
+	return key == ManagedLabel || (k.ServerLabel != nil && k.ServerLabel(key))
+}
+
+func managedKeys(actual map[string]string, prior tftypes.Value, all bool, skip func(string) bool) tftypes.Value {
 	t := tftypes.Map{ElementType: tftypes.String}
 	var keep map[string]tftypes.Value
 	if !all {
@@ -151,7 +182,7 @@ func managedKeys(actual map[string]string, prior tftypes.Value, all bool, skip m
 	}
 	out := map[string]tftypes.Value{}
 	for key, v := range actual {
-		if skip[key] {
+		if skip(key) {
 			continue
 		}
 		if _, managed := keep[key]; all || managed {
@@ -167,26 +198,38 @@ func managedKeys(actual map[string]string, prior tftypes.Value, all bool, skip m
 	return tftypes.NewValue(t, out)
 }
 
-func (k *Kind) statusValue(u *unstructured.Unstructured) tftypes.Value {
+func (k *Kind) statusValue(u *unstructured.Unstructured) (tftypes.Value, error) {
 	status, _, _ := unstructured.NestedMap(u.Object, "status")
-	return FromJSON(Attr{Type: Object, Attrs: k.Status}, status)
+	return fromJSON(Attr{Type: Object, Attrs: k.Status}, status, "status")
 }
 
 // dataValues are the attributes of one object in a data source: every
 // label and annotation, the spec as the API server has it, the status.
-func (k *Kind) dataValues(u *unstructured.Unstructured) map[string]tftypes.Value {
+func (k *Kind) dataValues(u *unstructured.Unstructured) (map[string]tftypes.Value, error) {
 	out := k.metaValues(u, nil, imported)
 	for _, key := range []string{"labels", "annotations"} {
-		if out[key].IsNull() {
-			out[key] = tftypes.NewValue(tftypes.Map{ElementType: tftypes.String}, map[string]tftypes.Value{})
+		all := map[string]tftypes.Value{}
+		for name, v := range map[string]map[string]string{"labels": u.GetLabels(), "annotations": u.GetAnnotations()}[key] {
+			all[name] = tftypes.NewValue(tftypes.String, v)
 		}
+		out[key] = tftypes.NewValue(tftypes.Map{ElementType: tftypes.String}, all)
 	}
 	spec, _, _ := unstructured.NestedMap(u.Object, "spec")
 	for _, a := range k.Spec {
-		out[a.Name] = FromJSON(a, spec[a.JSON])
+		v, err := fromJSON(a, spec[a.JSON], "spec."+a.JSON)
+		if err != nil {
+			return nil, err
+		}
+		out[a.Name] = v
 	}
-	out["status"] = k.statusValue(u)
-	return out
+	if len(k.Status) > 0 {
+		status, err := k.statusValue(u)
+		if err != nil {
+			return nil, err
+		}
+		out["status"] = status
+	}
+	return out, nil
 }
 
 func str(v tftypes.Value) string {

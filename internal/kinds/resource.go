@@ -8,14 +8,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/util/wait"
 
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/kube"
 )
@@ -27,9 +27,10 @@ type Resource struct {
 }
 
 var (
-	_ resource.ResourceWithConfigure   = (*Resource)(nil)
-	_ resource.ResourceWithImportState = (*Resource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*Resource)(nil)
+	_ resource.ResourceWithConfigure      = (*Resource)(nil)
+	_ resource.ResourceWithImportState    = (*Resource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*Resource)(nil)
+	_ resource.ResourceWithValidateConfig = (*Resource)(nil)
 )
 
 // NewResource returns the resource constructor of a kind.
@@ -42,28 +43,35 @@ func (r *Resource) Metadata(_ context.Context, req resource.MetadataRequest, res
 }
 
 func (r *Resource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	// Built once per kind: the framework asks for it on many calls.
-	r.kind.schemaOnce.Do(func() { r.kind.schema = r.kind.resourceSchema() })
-	resp.Schema = r.kind.schema
+	resp.Schema = r.kind.ResourceSchema()
+}
+
+// ResourceSchema is the kind's resource schema, built once: the framework
+// asks for it on many calls.
+func (k *Kind) ResourceSchema() rschema.Schema {
+	k.schemaOnce.Do(func() {
+		k.schema = k.resourceSchema()
+		k.freeForm = hasFreeForm(k.Spec)
+	})
+	return k.schema
 }
 
 func (r *Resource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	cfg, ok := req.ProviderData.(*Config)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected Provider Data",
-			fmt.Sprintf("Expected *kinds.Config, got %T; please report this issue to the provider developers.", req.ProviderData))
-		return
-	}
-	r.cfg = cfg
+	r.cfg = ProviderConfig(req.ProviderData, &resp.Diagnostics)
 }
 
-func (k *Kind) timeoutsType() tftypes.Object {
-	return tftypes.Object{AttributeTypes: map[string]tftypes.Type{
-		"create": tftypes.String, "update": tftypes.String, "delete": tftypes.String,
-	}}
+// ProviderConfig is the provider's Config from ProviderData: nil before the
+// provider is configured, and an error diagnostic for anything else.
+func ProviderConfig(data any, diags *diag.Diagnostics) *Config {
+	if data == nil {
+		return nil
+	}
+	cfg, ok := data.(*Config)
+	if !ok {
+		diags.AddError("Unexpected Provider Data",
+			fmt.Sprintf("Expected *kinds.Config, got %T; please report this issue to the provider developers.", data))
+	}
+	return cfg
 }
 
 func attributes(raw tftypes.Value, diags *diag.Diagnostics) map[string]tftypes.Value {
@@ -103,36 +111,61 @@ func (r *Resource) explain(diags *diag.Diagnostics, err error, verb, namespace, 
 	diags.AddError(summary, detail)
 }
 
-func (r *Resource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
-		return
+// shapeError reports an object whose fields do not have the declared types.
+func (r *Resource) shapeError(diags *diag.Diagnostics, u *unstructured.Unstructured, err error) {
+	diags.AddError("Unexpected "+r.kind.Kind+" Content", fmt.Sprintf(
+		"%s %s/%s in the cluster does not match the schema this provider version knows: %v. The cluster may serve another "+
+			"version of the %s API (%s); use a provider version made for it.", r.kind.Kind, u.GetNamespace(), u.GetName(), err,
+		r.kind.Kind, r.kind.APIVersion(r.cfg)))
+}
+
+// operation reads what every write needs: the planned and configured
+// attributes and the operation's deadline.
+func (r *Resource) operation(ctx context.Context, plan, config tftypes.Value, op string, diags *diag.Diagnostics) (
+	attrs map[string]tftypes.Value, spec map[string]any, deadline time.Duration) {
+	attrs = attributes(plan, diags)
+	if diags.HasError() {
+		return nil, nil, 0
 	}
-	// Raw values, not GetAttribute/SetAttribute: this runs for every
-	// resource of every plan, and the framework's path walks cost more than
-	// the rest of the plan together.
-	plan := attributes(req.Plan.Raw, &resp.Diagnostics)
-	config := attributes(req.Config.Raw, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	// The namespace defaults to the provider's, which is only known once
-	// the provider is configured: a schema default cannot express it.
-	namespace := config["namespace"]
-	if namespace.IsNull() {
-		namespace = tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
-		if r.cfg != nil && !r.cfg.Unknown {
-			namespace = tftypes.NewValue(tftypes.String, r.cfg.Namespace)
+	deadline = r.timeout(ctx, attrs, op, diags)
+	if !config.IsNull() {
+		conf := attributes(config, diags)
+		if diags.HasError() {
+			return nil, nil, 0
+		}
+		// What the configuration sets, not the plan: the plan also holds
+		// values the server filled in, which stay the server's to set.
+		var err error
+		if spec, err = r.kind.specJSON(conf, false); err != nil {
+			diags.AddError("Cannot Build the Object", err.Error())
 		}
 	}
-	plan["namespace"] = namespace
-	if req.State.Raw.IsNull() {
-		if name := plan["name"]; namespace.IsKnown() && name.IsKnown() {
-			plan["id"] = tftypes.NewValue(tftypes.String, str(namespace)+"/"+str(name))
-		}
-	} else if prior := attributes(req.State.Raw, &resp.Diagnostics)["namespace"]; !prior.Equal(namespace) {
-		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("namespace"))
+	return attrs, spec, deadline
+}
+
+func (r *Resource) timeout(ctx context.Context, attrs map[string]tftypes.Value, op string, diags *diag.Diagnostics) time.Duration {
+	d, _ := time.ParseDuration(DefaultTimeout)
+	raw, ok := attrs["timeouts"]
+	if !ok || raw.IsNull() || !raw.IsKnown() {
+		return d
 	}
-	resp.Plan.Raw = tftypes.NewValue(req.Plan.Raw.Type(), plan)
+	v, err := timeoutsAttribute().GetType().ValueFromTerraform(ctx, raw)
+	if err != nil {
+		return d
+	}
+	t, _ := v.(timeouts.Value)
+	var got time.Duration
+	var ds diag.Diagnostics
+	switch op {
+	case "create":
+		got, ds = t.Create(ctx, d)
+	case "update":
+		got, ds = t.Update(ctx, d)
+	default:
+		got, ds = t.Delete(ctx, d)
+	}
+	diags.Append(ds...)
+	return got
 }
 
 func (r *Resource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -140,33 +173,29 @@ func (r *Resource) Create(ctx context.Context, req resource.CreateRequest, resp 
 	if !ok {
 		return
 	}
-	attrs := attributes(req.Plan.Raw, &resp.Diagnostics)
+	attrs, spec, d := r.operation(ctx, req.Plan.Raw, req.Config.Raw, "create", &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, _ := deadline(ctx, attrs, "create")
+	ctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
-	obj, err := r.kind.toObject(r.cfg, attrs)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot Build the Object", err.Error())
-		return
-	}
+	obj := r.kind.toObject(r.cfg, attrs, spec)
 	namespace, name := obj.GetNamespace(), obj.GetName()
 	api := r.kind.objects(r.cfg)
 
-	exists, err := api.Exists(ctx, namespace, name)
-	if err != nil {
-		r.explain(&resp.Diagnostics, err, "create", namespace, name)
-		return
+	// One request that fails when the object exists: nothing is ever
+	// written onto an object that this resource did not create.
+	u, err := api.Create(ctx, obj, r.cfg.FieldManager)
+	var owned *kube.OwnershipError
+	if errors.As(err, &owned) {
+		resp.Diagnostics.AddWarning(r.kind.Kind+" Fields Not Recorded As Applied", fmt.Sprintf(
+			"%s %s/%s was created, but recording its fields as this provider's (server-side apply) failed: %v. The next "+
+				"apply records them; until then a field removed from the configuration may stay on the object.",
+			r.kind.Kind, namespace, name, owned.Err))
+		err = nil
 	}
-	if exists {
-		resp.Diagnostics.Append(r.alreadyExists(namespace, name, ""))
-		return
-	}
-	u, err := r.apply(ctx, api, obj, boolValue(attrs["force_conflicts"]))
-	if managers := kube.ConflictManagers(err); len(managers) > 0 {
-		// Someone else created it between our check and our write.
-		resp.Diagnostics.Append(r.alreadyExists(namespace, name, strings.Join(managers, ", ")))
+	if kube.IsAlreadyExists(err) {
+		resp.Diagnostics.Append(r.alreadyExists(ctx, api, namespace, name))
 		return
 	}
 	if err != nil {
@@ -182,16 +211,21 @@ func (r *Resource) Create(ctx context.Context, req resource.CreateRequest, resp 
 		}
 		return
 	}
-	if other := foreignManagers(u, r.cfg.FieldManager); len(other) > 0 {
-		// Another client created the object between our check and our
-		// write: it is theirs, so it does not go into the state.
-		resp.Diagnostics.Append(r.alreadyExists(namespace, name, strings.Join(other, ", ")))
-		return
-	}
 	// From here on the object exists: it goes into the state whatever
 	// happens next (a failed wait leaves it tainted, never forgotten).
-	resp.State.Raw = tftypes.NewValue(req.Plan.Raw.Type(), r.kind.stateValues(u, attrs, fromPlan))
-	r.waitReady(ctx, api, u, attrs, req.Plan.Raw.Type(), &resp.State, &resp.Diagnostics)
+	r.setState(&resp.State.Raw, req.Plan.Raw.Type(), u, attrs, &resp.Diagnostics)
+	r.wait(ctx, api, u, attrs, req.Plan.Raw.Type(), &resp.State.Raw, &resp.Diagnostics)
+}
+
+func (r *Resource) setState(state *tftypes.Value, t tftypes.Type, u *unstructured.Unstructured, attrs map[string]tftypes.Value, diags *diag.Diagnostics) {
+	vals, err := r.kind.stateValues(u, attrs, applied)
+	if err != nil {
+		r.shapeError(diags, u, err)
+		// Never lose the object: keep what was planned, unknowns as null.
+		*state = tftypes.NewValue(t, known(attrs))
+		return
+	}
+	*state = tftypes.NewValue(t, vals)
 }
 
 // known replaces the unknown values of a plan with nulls, so that it can be
@@ -207,25 +241,28 @@ func known(attrs map[string]tftypes.Value) map[string]tftypes.Value {
 	return out
 }
 
-func (r *Resource) alreadyExists(namespace, name, creator string) diag.Diagnostic {
+// alreadyExists says who created an object that exists already and how to
+// import it.
+func (r *Resource) alreadyExists(ctx context.Context, api *kube.Objects, namespace, name string) diag.Diagnostic {
 	by := ""
-	if creator != "" {
-		by = fmt.Sprintf(" (created by %s)", creator)
+	if u, err := api.GetFresh(ctx, namespace, name); err == nil {
+		if managers := fieldManagers(u); len(managers) > 0 {
+			by = fmt.Sprintf(" (its fields are managed by %s)", strings.Join(managers, ", "))
+		}
 	}
 	id := namespace + "/" + name
 	return diag.NewErrorDiagnostic(r.kind.Kind+" Already Exists", fmt.Sprintf(
-		"The %s %q already exists in namespace %q%s, and this resource does not manage it. To manage it with Terraform, "+
-			"import it instead of creating it:\n\n  terraform import hedgehog_%s.<resource name> %s\n\n"+
+		"The %s %q already exists in namespace %q%s, and this resource does not manage it; it was left exactly as it is. "+
+			"To manage it with Terraform, import it instead of creating it:\n\n  terraform import hedgehog_%s.<resource name> %s\n\n"+
 			"or add an import block:\n\n  import {\n    to = hedgehog_%s.<resource name>\n    id = %q\n  }\n\n"+
 			"Otherwise choose another name.", r.kind.Kind, name, namespace, by, r.kind.TypeName, id, r.kind.TypeName, id))
 }
 
-// foreignManagers lists the field managers other than ours that own fields
-// outside the status: on an object that we just created there are none.
-func foreignManagers(u *unstructured.Unstructured, ours string) []string {
+// fieldManagers lists the field managers of an object outside its status.
+func fieldManagers(u *unstructured.Unstructured) []string {
 	var out []string
 	for _, m := range u.GetManagedFields() {
-		if m.Manager != ours && m.Subresource == "" && !slices.Contains(out, m.Manager) {
+		if m.Subresource == "" && !slices.Contains(out, m.Manager) {
 			out = append(out, m.Manager)
 		}
 	}
@@ -235,14 +272,15 @@ func foreignManagers(u *unstructured.Unstructured, ours string) []string {
 // apply is server-side apply. A conflict with fields that only imperative
 // edits (kubectl edit, patch, update) took over is drift, and is applied
 // again with force; a conflict with another applier is the user's to
-// resolve (force_conflicts).
+// resolve (force_conflicts). Who did what is read from a fresh GET, never
+// from the refresh snapshot.
 func (r *Resource) apply(ctx context.Context, api *kube.Objects, obj *unstructured.Unstructured, force bool) (*unstructured.Unstructured, error) {
 	u, err := api.Apply(ctx, obj, r.cfg.FieldManager, force)
 	if err == nil || force || !apierrors.IsConflict(err) {
 		return u, err
 	}
 	managers := kube.ConflictManagers(err)
-	current, getErr := api.Get(ctx, obj.GetNamespace(), obj.GetName())
+	current, getErr := api.GetFresh(ctx, obj.GetNamespace(), obj.GetName())
 	if len(managers) == 0 || getErr != nil {
 		return nil, err
 	}
@@ -252,59 +290,6 @@ func (r *Resource) apply(ctx context.Context, api *kube.Objects, obj *unstructur
 		}
 	}
 	return api.Apply(ctx, obj, r.cfg.FieldManager, true)
-}
-
-// deadline bounds an operation by its configured timeout (validated at plan).
-func deadline(ctx context.Context, attrs map[string]tftypes.Value, op string) (context.Context, context.CancelFunc, time.Duration) {
-	d, _ := time.ParseDuration(DefaultTimeout)
-	var t map[string]tftypes.Value
-	if v := attrs["timeouts"]; v.IsKnown() && !v.IsNull() && v.As(&t) == nil {
-		if s := str(t[op]); s != "" {
-			if parsed, err := time.ParseDuration(s); err == nil {
-				d = parsed
-			}
-		}
-	}
-	ctx, cancel := context.WithTimeout(ctx, d)
-	return ctx, cancel, d
-}
-
-// waitReady waits, when wait_for_ready is set, until the controller has
-// finished with the object's current generation; the state is updated with
-// the last object seen either way.
-func (r *Resource) waitReady(ctx context.Context, api *kube.Objects, u *unstructured.Unstructured, attrs map[string]tftypes.Value,
-	t tftypes.Type, state *tfsdk.State, diags *diag.Diagnostics) {
-	if r.kind.Ready == nil || !boolValue(attrs["wait_for_ready"]) {
-		return
-	}
-	start := time.Now()
-	last, err := api.WaitFor(ctx, u.GetNamespace(), u.GetName(), func(cur *unstructured.Unstructured) (bool, error) {
-		if cur == nil {
-			return false, errors.New("the object was deleted while waiting for it to be ready")
-		}
-		return r.kind.Ready(cur)
-	})
-	if last != nil {
-		state.Raw = tftypes.NewValue(t, r.kind.stateValues(last, attrs, fromPlan))
-	}
-	if err == nil {
-		return
-	}
-	id := u.GetNamespace() + "/" + u.GetName()
-	phase := "unknown"
-	if last != nil {
-		phase, _, _ = unstructured.NestedString(last.Object, "status", "phase")
-	}
-	if wait.Interrupted(err) || errors.Is(err, context.DeadlineExceeded) {
-		diags.AddError("Timed Out Waiting For "+r.kind.Kind, fmt.Sprintf(
-			"%s %s did not become ready within %s (status.phase is %q). The object exists and stays in the state, marked "+
-				"tainted: the next apply replaces it, unless `terraform untaint` keeps it. Raise timeouts, or check the "+
-				"controller that reconciles %s objects.", r.kind.Kind, id, time.Since(start).Round(time.Second), phase, r.kind.Kind))
-		return
-	}
-	diags.AddError(r.kind.Kind+" Failed", fmt.Sprintf(
-		"%s %s did not become ready: %v\n\nThe object exists and stays in the state, marked tainted. Fix the cause and apply again.",
-		r.kind.Kind, id, err))
 }
 
 func (r *Resource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -329,11 +314,16 @@ func (r *Resource) Read(ctx context.Context, req resource.ReadRequest, resp *res
 		r.explain(&resp.Diagnostics, err, "get", namespace, name)
 		return
 	}
-	mode := fromCluster
+	mode := refreshed
 	if attrs["uid"].IsNull() {
 		mode = imported
 	}
-	resp.State.Raw = tftypes.NewValue(req.State.Raw.Type(), r.kind.stateValues(u, attrs, mode))
+	vals, err := r.kind.stateValues(u, attrs, mode)
+	if err != nil {
+		r.shapeError(&resp.Diagnostics, u, err)
+		return
+	}
+	resp.State.Raw = tftypes.NewValue(req.State.Raw.Type(), vals)
 }
 
 func (r *Resource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -341,25 +331,21 @@ func (r *Resource) Update(ctx context.Context, req resource.UpdateRequest, resp 
 	if !ok {
 		return
 	}
-	attrs := attributes(req.Plan.Raw, &resp.Diagnostics)
+	attrs, spec, d := r.operation(ctx, req.Plan.Raw, req.Config.Raw, "update", &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, _ := deadline(ctx, attrs, "update")
+	ctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
-	obj, err := r.kind.toObject(r.cfg, attrs)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot Build the Object", err.Error())
-		return
-	}
+	obj := r.kind.toObject(r.cfg, attrs, spec)
 	api := r.kind.objects(r.cfg)
 	u, err := r.apply(ctx, api, obj, boolValue(attrs["force_conflicts"]))
 	if err != nil {
 		r.explain(&resp.Diagnostics, err, "update", obj.GetNamespace(), obj.GetName())
 		return
 	}
-	resp.State.Raw = tftypes.NewValue(req.Plan.Raw.Type(), r.kind.stateValues(u, attrs, fromPlan))
-	r.waitReady(ctx, api, u, attrs, req.Plan.Raw.Type(), &resp.State, &resp.Diagnostics)
+	r.setState(&resp.State.Raw, req.Plan.Raw.Type(), u, attrs, &resp.Diagnostics)
+	r.wait(ctx, api, u, attrs, req.Plan.Raw.Type(), &resp.State.Raw, &resp.Diagnostics)
 }
 
 func (r *Resource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -371,40 +357,21 @@ func (r *Resource) Delete(ctx context.Context, req resource.DeleteRequest, resp 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, d := deadline(ctx, attrs, "delete")
+	d := r.timeout(ctx, attrs, "delete", &resp.Diagnostics)
+	ctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
-
-	namespace, name := str(attrs["namespace"]), str(attrs["name"])
-	api := r.kind.objects(r.cfg)
-	gone, pending, err := api.Delete(ctx, namespace, name)
-	if err != nil {
-		r.explain(&resp.Diagnostics, err, "delete", namespace, name)
-		return
-	}
-	if gone {
-		return
-	}
-	last, err := api.WaitFor(ctx, namespace, name, func(u *unstructured.Unstructured) (bool, error) { return u == nil, nil })
-	if err == nil {
-		return
-	}
-	if last == nil {
-		last = pending
-	}
-	resp.Diagnostics.AddError("Timed Out Deleting "+r.kind.Kind, fmt.Sprintf(
-		"%s %s/%s is still there after %s: its finalizers %q have not been removed. The resource stays in the state. "+
-			"Check the controller that owns those finalizers, or raise timeouts.delete. (%v)",
-		r.kind.Kind, namespace, name, d, last.GetFinalizers(), err))
+	r.delete(ctx, attrs, d, &resp.Diagnostics)
 }
 
 func (r *Resource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	defaultNamespace := ""
-	if r.cfg != nil {
-		defaultNamespace = r.cfg.Namespace
-	}
-	namespace, name, err := ParseImportID(req.ID, defaultNamespace)
+	namespace, name, err := ParseImportID(req.ID, r.kind.namespace(r.cfg), r.kind.Namespace != "")
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid Import ID", err.Error())
+		return
+	}
+	if r.kind.Namespace != "" && namespace != r.kind.Namespace {
+		resp.Diagnostics.AddError("Invalid Import ID", fmt.Sprintf("import ID %q: %s objects live in the namespace %q only; "+
+			"write %s/<name> or <name>.", req.ID, r.kind.Kind, r.kind.Namespace, r.kind.Namespace))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), namespace+"/"+name)...)

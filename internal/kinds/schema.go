@@ -1,13 +1,23 @@
 package kinds
 
 import (
+	"context"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -19,6 +29,13 @@ import (
 const DefaultTimeout = "10m"
 
 func (k *Kind) resourceSchema() rschema.Schema {
+	namespaceDoc := "The namespace of the object. Defaults to the provider's `namespace` (`hedgehog-system` unless " +
+		"configured). Must be an RFC 1123 label. Changing it replaces the object."
+	namespaceRules := []validator.String{DNSLabel()}
+	if k.Namespace != "" {
+		namespaceDoc = fmt.Sprintf("The namespace of the object: always `%s`, the only namespace the %s API accepts.", k.Namespace, k.Kind)
+		namespaceRules = []validator.String{stringvalidator.OneOf(k.Namespace)}
+	}
 	attrs := map[string]rschema.Attribute{
 		"id": rschema.StringAttribute{
 			Computed:            true,
@@ -26,18 +43,16 @@ func (k *Kind) resourceSchema() rschema.Schema {
 			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 		},
 		"name": rschema.StringAttribute{
-			Required: true,
-			MarkdownDescription: fmt.Sprintf("The %s's name (`metadata.name`%s): an RFC 1123 label — at most 63 lower-case letters, "+
-				"digits and `-`, starting and ending with a letter or digit. Changing it replaces the object.", k.Kind, k.nameInSpecDoc()),
-			Validators:    []validator.String{DNSLabel()},
-			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			Required:            true,
+			MarkdownDescription: k.nameDoc(),
+			Validators:          k.nameRules(),
+			PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 		},
 		"namespace": rschema.StringAttribute{
-			Optional: true,
-			Computed: true,
-			MarkdownDescription: "The namespace of the object. Defaults to the provider's `namespace` (`hedgehog-system` unless " +
-				"configured). Must be an RFC 1123 label. Changing it replaces the object.",
-			Validators: []validator.String{DNSLabel()},
+			Optional:            true,
+			Computed:            true,
+			MarkdownDescription: namespaceDoc,
+			Validators:          namespaceRules,
 		},
 		"labels": rschema.MapAttribute{
 			Optional:    true,
@@ -73,23 +88,14 @@ func (k *Kind) resourceSchema() rschema.Schema {
 			MarkdownDescription: "Take over fields that another server-side apply manager owns instead of failing with a conflict. " +
 				"Fields changed by imperative edits (`kubectl edit`, `kubectl patch`) are drift and are always set back. Default `false`.",
 		},
-		"timeouts": rschema.SingleNestedAttribute{
-			Optional:            true,
-			MarkdownDescription: "How long operations may take, each as a duration such as `30s` or `5m`.",
-			Attributes: map[string]rschema.Attribute{
-				"create": rschema.StringAttribute{Optional: true, Validators: []validator.String{Duration()},
-					MarkdownDescription: "Create, including the wait for readiness. Default `" + DefaultTimeout + "`."},
-				"update": rschema.StringAttribute{Optional: true, Validators: []validator.String{Duration()},
-					MarkdownDescription: "Update, including the wait for readiness. Default `" + DefaultTimeout + "`."},
-				"delete": rschema.StringAttribute{Optional: true, Validators: []validator.String{Duration()},
-					MarkdownDescription: "Delete, until the object is gone (finalizers included). Default `" + DefaultTimeout + "`."},
-			},
-		},
-		"status": rschema.SingleNestedAttribute{
+		"timeouts": timeoutsAttribute(),
+	}
+	if len(k.Status) > 0 {
+		attrs["status"] = rschema.SingleNestedAttribute{
 			Computed:            true,
 			MarkdownDescription: "What the controller last reported (read-only).",
 			Attributes:          resourceAttrs(k.Status, true),
-		},
+		}
 	}
 	if k.Ready != nil {
 		attrs["wait_for_ready"] = rschema.BoolAttribute{
@@ -100,20 +106,62 @@ func (k *Kind) resourceSchema() rschema.Schema {
 				"(no polling) and is bounded by `timeouts`. Default `false`.",
 		}
 	}
+	if k.Applied != nil {
+		attrs["wait_for_applied"] = rschema.BoolAttribute{
+			Optional: true,
+			Computed: true,
+			Default:  booldefault.StaticBool(false),
+			MarkdownDescription: "Wait on create, update and delete until " + k.Applied.Description + " The wait watches the " +
+				"Agent objects (no polling) and is bounded by `timeouts`; when it runs out, the error lists the switches still " +
+				"pending with their last heartbeat. Default `false`.",
+		}
+	}
 	for name, a := range resourceAttrs(k.Spec, false) {
 		attrs[name] = a
 	}
-	return rschema.Schema{
-		MarkdownDescription: k.Description,
-		Attributes:          attrs,
-	}
+	return rschema.Schema{MarkdownDescription: k.Description, Attributes: attrs}
 }
 
-func (k *Kind) nameInSpecDoc() string {
-	if k.NameInSpec == "" {
-		return ""
+// timeoutsAttribute is the `timeouts` attribute of terraform-plugin-framework-
+// timeouts, with plan-time checks of each duration.
+func timeoutsAttribute() rschema.Attribute {
+	a, _ := timeouts.Attributes(context.Background(), timeouts.Opts{Create: true, Update: true, Delete: true}).(rschema.SingleNestedAttribute)
+	a.MarkdownDescription = "How long operations may take, each as a duration such as `30s` or `5m`."
+	for op, doc := range map[string]string{
+		"create": "Create, including the waits. Default `" + DefaultTimeout + "`.",
+		"update": "Update, including the waits. Default `" + DefaultTimeout + "`.",
+		"delete": "Delete, until the object is gone (finalizers included). Default `" + DefaultTimeout + "`.",
+	} {
+		s, _ := a.Attributes[op].(rschema.StringAttribute)
+		s.MarkdownDescription, s.Description = doc, ""
+		s.Validators = []validator.String{Duration()}
+		a.Attributes[op] = s
 	}
-	return " and `spec." + k.NameInSpec + "`"
+	return a
+}
+
+func (k *Kind) nameDoc() string {
+	rule := "an RFC 1123 label — at most 63 lower-case letters, digits and `-`, starting and ending with a letter or digit"
+	if k.Namespace != "" {
+		rule = "an RFC 1123 subdomain — at most 253 lower-case letters, digits, `-` and `.`, starting and ending with a " +
+			"letter or digit"
+	}
+	for _, v := range k.NameRules {
+		rule += "; it " + v.MarkdownDescription(context.Background())
+	}
+	inSpec := ""
+	if k.NameInSpec != "" {
+		inSpec = " and `spec." + k.NameInSpec + "`"
+	}
+	return fmt.Sprintf("The %s's name (`metadata.name`%s): %s. Changing it replaces the object.", k.Kind, inSpec, rule)
+}
+
+func (k *Kind) nameRules() []validator.String {
+	first := DNSLabel()
+	if k.Namespace != "" {
+		first = DNSSubdomain()
+	}
+	return append([]validator.String{first}, k.NameRules...)
 }
 
 // resourceAttrs builds resource schema attributes; computed makes them all
@@ -123,49 +171,121 @@ func resourceAttrs(list []Attr, computed bool) map[string]rschema.Attribute {
 	for _, a := range list {
 		required := a.Required && !computed
 		optional := !a.Required && !computed
-		hasDefault := a.Default != nil && !computed
+		isComputed := computed || (a.Default != nil || a.Computed) && !required
+		d := a.Description
 		switch a.Type {
 		case String:
-			s := rschema.StringAttribute{Required: required, Optional: optional, Computed: computed || hasDefault,
-				MarkdownDescription: a.Description, Validators: a.String}
-			if d, ok := a.Default.(string); ok && hasDefault {
-				s.Default = stringdefault.StaticString(d)
+			s := rschema.StringAttribute{Required: required, Optional: optional, Computed: isComputed,
+				MarkdownDescription: d, Validators: a.String}
+			if v, ok := a.Default.(string); ok && !computed {
+				s.Default = stringdefault.StaticString(v)
+			}
+			if a.Immutable && !computed {
+				s.PlanModifiers = []planmodifier.String{stringplanmodifier.RequiresReplace()}
 			}
 			out[a.Name] = s
 		case Int64:
-			s := rschema.Int64Attribute{Required: required, Optional: optional, Computed: computed || hasDefault,
-				MarkdownDescription: a.Description, Validators: a.Int64}
-			if d, ok := a.Default.(int64); ok && hasDefault {
-				s.Default = int64default.StaticInt64(d)
+			s := rschema.Int64Attribute{Required: required, Optional: optional, Computed: isComputed,
+				MarkdownDescription: d, Validators: a.Int64}
+			if v, ok := a.Default.(int64); ok && !computed {
+				s.Default = int64default.StaticInt64(v)
+			}
+			if a.Immutable && !computed {
+				s.PlanModifiers = []planmodifier.Int64{int64planmodifier.RequiresReplace()}
 			}
 			out[a.Name] = s
 		case Bool:
-			s := rschema.BoolAttribute{Required: required, Optional: optional, Computed: computed || hasDefault,
-				MarkdownDescription: a.Description}
-			if d, ok := a.Default.(bool); ok && hasDefault {
-				s.Default = booldefault.StaticBool(d)
+			s := rschema.BoolAttribute{Required: required, Optional: optional, Computed: isComputed, MarkdownDescription: d}
+			if v, ok := a.Default.(bool); ok && !computed {
+				s.Default = booldefault.StaticBool(v)
+			}
+			if a.Immutable && !computed {
+				s.PlanModifiers = []planmodifier.Bool{boolplanmodifier.RequiresReplace()}
 			}
 			out[a.Name] = s
 		case FreeForm:
-			out[a.Name] = rschema.DynamicAttribute{Required: required, Optional: optional, Computed: computed,
-				MarkdownDescription: a.Description}
-		case StringMap:
-			out[a.Name] = rschema.MapAttribute{Required: required, Optional: optional, Computed: computed,
-				ElementType: types.StringType, MarkdownDescription: a.Description, Validators: a.Map}
+			out[a.Name] = rschema.DynamicAttribute{Required: required, Optional: optional, Computed: isComputed,
+				MarkdownDescription: d}
 		case Object:
-			out[a.Name] = rschema.SingleNestedAttribute{Required: required, Optional: optional, Computed: computed,
-				MarkdownDescription: a.Description, Attributes: resourceAttrs(a.Attrs, computed)}
+			s := rschema.SingleNestedAttribute{Required: required, Optional: optional, Computed: isComputed,
+				MarkdownDescription: d, Attributes: resourceAttrs(a.Attrs, computed), Validators: a.Object}
+			if a.Immutable && !computed {
+				s.PlanModifiers = []planmodifier.Object{objectplanmodifier.RequiresReplace()}
+			}
+			out[a.Name] = s
 		case List:
-			out[a.Name] = rschema.ListNestedAttribute{Required: required, Optional: optional, Computed: computed,
-				MarkdownDescription: a.Description,
-				NestedObject:        rschema.NestedAttributeObject{Attributes: resourceAttrs(a.Elem.Attrs, computed)}}
+			if a.Elem.Type == Object {
+				s := rschema.ListNestedAttribute{Required: required, Optional: optional, Computed: isComputed,
+					MarkdownDescription: d, Validators: a.List,
+					NestedObject: rschema.NestedAttributeObject{Attributes: resourceAttrs(a.Elem.Attrs, computed)}}
+				if a.Immutable && !computed {
+					s.PlanModifiers = []planmodifier.List{listplanmodifier.RequiresReplace()}
+				}
+				out[a.Name] = s
+				continue
+			}
+			s := rschema.ListAttribute{Required: required, Optional: optional, Computed: isComputed,
+				MarkdownDescription: d, Validators: a.List, ElementType: a.Elem.attrType()}
+			if a.Immutable && !computed {
+				s.PlanModifiers = []planmodifier.List{listplanmodifier.RequiresReplace()}
+			}
+			out[a.Name] = s
+		case Set:
+			if a.Elem.Type == Object {
+				out[a.Name] = rschema.SetNestedAttribute{Required: required, Optional: optional, Computed: isComputed,
+					MarkdownDescription: d, Validators: a.Set,
+					NestedObject: rschema.NestedAttributeObject{Attributes: resourceAttrs(a.Elem.Attrs, computed)}}
+				continue
+			}
+			s := rschema.SetAttribute{Required: required, Optional: optional, Computed: isComputed,
+				MarkdownDescription: d, Validators: a.Set, ElementType: a.Elem.attrType()}
+			if a.Immutable && !computed {
+				s.PlanModifiers = []planmodifier.Set{setplanmodifier.RequiresReplace()}
+			}
+			out[a.Name] = s
 		case Map:
-			out[a.Name] = rschema.MapNestedAttribute{Required: required, Optional: optional, Computed: computed,
-				MarkdownDescription: a.Description,
-				NestedObject:        rschema.NestedAttributeObject{Attributes: resourceAttrs(a.Elem.Attrs, computed)}}
+			if a.Elem.Type == Object {
+				out[a.Name] = rschema.MapNestedAttribute{Required: required, Optional: optional, Computed: isComputed,
+					MarkdownDescription: d, Validators: a.Map,
+					NestedObject: rschema.NestedAttributeObject{Attributes: resourceAttrs(a.Elem.Attrs, computed)}}
+				continue
+			}
+			s := rschema.MapAttribute{Required: required, Optional: optional, Computed: isComputed,
+				MarkdownDescription: d, Validators: a.Map, ElementType: a.Elem.attrType()}
+			if a.Immutable && !computed {
+				s.PlanModifiers = []planmodifier.Map{mapplanmodifier.RequiresReplace()}
+			}
+			out[a.Name] = s
 		}
 	}
 	return out
+}
+
+// attrType is the framework type of an element.
+func (a Attr) attrType() attr.Type {
+	switch a.Type {
+	case String:
+		return types.StringType
+	case Int64:
+		return types.Int64Type
+	case Bool:
+		return types.BoolType
+	case FreeForm:
+		return types.DynamicType
+	case List:
+		return types.ListType{ElemType: a.Elem.attrType()}
+	case Set:
+		return types.SetType{ElemType: a.Elem.attrType()}
+	case Map:
+		return types.MapType{ElemType: a.Elem.attrType()}
+	case Object:
+		t := make(map[string]attr.Type, len(a.Attrs))
+		for _, sub := range a.Attrs {
+			t[sub.Name] = sub.attrType()
+		}
+		return types.ObjectType{AttrTypes: t}
+	}
+	panic(fmt.Sprintf("kinds: attribute %s has no type", a.Name))
 }
 
 // dataSourceAttrs builds read-only data-source attributes.
@@ -173,25 +293,32 @@ func dataSourceAttrs(list []Attr) map[string]dschema.Attribute {
 	out := make(map[string]dschema.Attribute, len(list))
 	for _, a := range list {
 		d := a.Description
-		switch a.Type {
-		case String:
+		switch {
+		case a.Type == String:
 			out[a.Name] = dschema.StringAttribute{Computed: true, MarkdownDescription: d}
-		case Int64:
+		case a.Type == Int64:
 			out[a.Name] = dschema.Int64Attribute{Computed: true, MarkdownDescription: d}
-		case Bool:
+		case a.Type == Bool:
 			out[a.Name] = dschema.BoolAttribute{Computed: true, MarkdownDescription: d}
-		case FreeForm:
+		case a.Type == FreeForm:
 			out[a.Name] = dschema.DynamicAttribute{Computed: true, MarkdownDescription: d}
-		case StringMap:
-			out[a.Name] = dschema.MapAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: d}
-		case Object:
+		case a.Type == Object:
 			out[a.Name] = dschema.SingleNestedAttribute{Computed: true, MarkdownDescription: d, Attributes: dataSourceAttrs(a.Attrs)}
-		case List:
+		case a.Type == List && a.Elem.Type == Object:
 			out[a.Name] = dschema.ListNestedAttribute{Computed: true, MarkdownDescription: d,
 				NestedObject: dschema.NestedAttributeObject{Attributes: dataSourceAttrs(a.Elem.Attrs)}}
-		case Map:
+		case a.Type == Set && a.Elem.Type == Object:
+			out[a.Name] = dschema.SetNestedAttribute{Computed: true, MarkdownDescription: d,
+				NestedObject: dschema.NestedAttributeObject{Attributes: dataSourceAttrs(a.Elem.Attrs)}}
+		case a.Type == Map && a.Elem.Type == Object:
 			out[a.Name] = dschema.MapNestedAttribute{Computed: true, MarkdownDescription: d,
 				NestedObject: dschema.NestedAttributeObject{Attributes: dataSourceAttrs(a.Elem.Attrs)}}
+		case a.Type == List:
+			out[a.Name] = dschema.ListAttribute{Computed: true, MarkdownDescription: d, ElementType: a.Elem.attrType()}
+		case a.Type == Set:
+			out[a.Name] = dschema.SetAttribute{Computed: true, MarkdownDescription: d, ElementType: a.Elem.attrType()}
+		case a.Type == Map:
+			out[a.Name] = dschema.MapAttribute{Computed: true, MarkdownDescription: d, ElementType: a.Elem.attrType()}
 		}
 	}
 	return out
@@ -200,31 +327,54 @@ func dataSourceAttrs(list []Attr) map[string]dschema.Attribute {
 // dataSourceSchema is the schema of the single-object data source.
 func (k *Kind) dataSourceSchema() dschema.Schema {
 	attrs := dataSourceAttrs(k.objectAttrs())
-	attrs["name"] = dschema.StringAttribute{Required: true, Validators: []validator.String{DNSLabel()},
+	attrs["name"] = dschema.StringAttribute{Required: true, Validators: k.lookupNameRules(),
 		MarkdownDescription: fmt.Sprintf("The name of the %s to read.", k.Kind)}
 	attrs["namespace"] = dschema.StringAttribute{Optional: true, Computed: true, Validators: []validator.String{DNSLabel()},
-		MarkdownDescription: "Its namespace. Defaults to the provider's `namespace`."}
-	return dschema.Schema{
-		MarkdownDescription: fmt.Sprintf("Reads one %s: every attribute of the `hedgehog_%s` resource, read-only. "+
-			"Fails when the object does not exist.", k.Kind, k.TypeName),
-		Attributes: attrs,
+		MarkdownDescription: "Its namespace. Defaults to " + k.namespaceDoc() + "."}
+	what := fmt.Sprintf("every attribute of the `hedgehog_%s` resource, read-only", k.TypeName)
+	if k.ReadOnly {
+		what = "its spec and status, read-only (these objects are owned by the Hedgehog controller)"
 	}
+	return dschema.Schema{
+		MarkdownDescription: fmt.Sprintf("Reads one %s: %s. Fails when the object does not exist.", k.Kind, what),
+		Attributes:          attrs,
+	}
+}
+
+// lookupNameRules check a name to look up: only the shape of a Kubernetes
+// name, never the rules for creating one.
+func (k *Kind) lookupNameRules() []validator.String {
+	if k.Namespace != "" {
+		return []validator.String{DNSSubdomain()}
+	}
+	return []validator.String{DNSLabel()}
+}
+
+func (k *Kind) namespaceDoc() string {
+	if k.Namespace != "" {
+		return "`" + k.Namespace + "`"
+	}
+	return "the provider's `namespace`"
+}
+
+// metaAttrs are the metadata attributes one object has in a data source.
+var metaAttrs = []Attr{
+	{Name: "id", Type: String, Description: "`<namespace>/<name>`."},
+	{Name: "name", Type: String, Description: "`metadata.name`."},
+	{Name: "namespace", Type: String, Description: "`metadata.namespace`."},
+	{Name: "labels", Type: Map, Elem: StringElem, Description: "Every label of the object."},
+	{Name: "annotations", Type: Map, Elem: StringElem, Description: "Every annotation of the object."},
+	{Name: "uid", Type: String, Description: "`metadata.uid`."},
+	{Name: "generation", Type: Int64, Description: "`metadata.generation`."},
+	{Name: "resource_version", Type: String, Description: "`metadata.resourceVersion`."},
 }
 
 // objectAttrs are the attributes one object has in a data source, in the
 // order of the resource's: metadata, spec, status.
 func (k *Kind) objectAttrs() []Attr {
-	meta := []Attr{
-		{Name: "id", Type: String, Description: "`<namespace>/<name>`."},
-		{Name: "name", Type: String, Description: "`metadata.name`."},
-		{Name: "namespace", Type: String, Description: "`metadata.namespace`."},
-		{Name: "labels", Type: StringMap, Description: "Every label of the object."},
-		{Name: "annotations", Type: StringMap, Description: "Every annotation of the object."},
-		{Name: "uid", Type: String, Description: "`metadata.uid`."},
-		{Name: "generation", Type: Int64, Description: "`metadata.generation`."},
-		{Name: "resource_version", Type: String, Description: "`metadata.resourceVersion`."},
+	out := append(append([]Attr{}, metaAttrs...), k.Spec...)
+	if len(k.Status) > 0 {
+		out = append(out, Attr{Name: "status", Type: Object, Attrs: k.Status, Description: "What the controller last reported."})
 	}
-	out := append(meta, k.Spec...)
-	return append(out, Attr{Name: "status", Type: Object, Attrs: k.Status,
-		Description: "What the controller last reported."})
+	return out
 }

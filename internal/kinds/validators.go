@@ -32,6 +32,27 @@ func (v dnsLabel) ValidateString(ctx context.Context, req validator.StringReques
 	}
 }
 
+// DNSSubdomain checks an RFC 1123 subdomain, the rule of the names that the
+// Hedgehog API accepts.
+func DNSSubdomain() validator.String { return dnsSubdomain{} }
+
+type dnsSubdomain struct{}
+
+func (dnsSubdomain) Description(context.Context) string {
+	return "must be an RFC 1123 subdomain: at most 253 lower-case letters, digits, '-' and '.', starting and ending with a letter or digit"
+}
+func (v dnsSubdomain) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v dnsSubdomain) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if errs := validation.IsDNS1123Subdomain(req.ConfigValue.ValueString()); len(errs) > 0 {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Kubernetes Name",
+			fmt.Sprintf("Attribute %s: %q %s (%s).", req.Path, req.ConfigValue.ValueString(), v.Description(ctx), strings.Join(errs, "; ")))
+	}
+}
+
 // Labels checks label keys and values as Kubernetes does, and keeps the
 // provider's own label for the provider.
 func Labels() validator.Map { return metaMap{labels: true} }

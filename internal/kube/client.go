@@ -27,7 +27,7 @@ type Client struct {
 	Typed    kubernetes.Interface
 
 	mu    sync.Mutex
-	kinds map[schema.GroupVersionResource]*Objects
+	kinds map[objectsKey]*Objects
 	rest  map[schema.GroupVersion]*rest.RESTClient
 }
 

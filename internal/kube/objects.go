@@ -2,35 +2,47 @@ package kube
 
 import (
 	"context"
-
 	"errors"
+	"fmt"
+	"strings"
 	"sync"
+	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/fields"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/sets"
+	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/tools/pager"
 	watchtools "k8s.io/client-go/tools/watch"
+	"k8s.io/client-go/util/csaupgrade"
 )
 
 // pageSize is the LIST page size; pagination is followed to the end.
 const pageSize = 500
+
+// listTimeout bounds the shared LIST of a snapshot, which runs on its own
+// context: no single caller's deadline may fail the others waiting for it.
+const listTimeout = 5 * time.Minute
 
 // Objects is the API of one custom resource kind for a provider instance.
 //
 // Reads are served from a snapshot: the first read in a namespace lists every
 // object that carries Selector in one paginated LIST, later reads take their
 // object from it, and an object that is not in it is confirmed with one GET.
-// The provider's own writes keep the snapshot current. A provider instance
-// lives for one Terraform operation, so a snapshot is never older than that.
+// The provider's own writes keep the snapshot current, including writes made
+// while the LIST is still running. A provider instance lives for one
+// Terraform operation, so a snapshot is never older than that. Decisions
+// that must not rest on a snapshot (who owns a field, whether to force) use
+// GetFresh.
 type Objects struct {
 	client   *Client
 	GVR      schema.GroupVersionResource
@@ -39,28 +51,36 @@ type Objects struct {
 
 	mu        sync.Mutex
 	snapshots map[string]*snapshot // by namespace
-	names     map[string]*snapshot // every object's name, by namespace
 }
 
 type snapshot struct {
 	done chan struct{}
 	err  error
 	objs map[string]*unstructured.Unstructured
+	// writes are the provider's own writes (nil: deleted) made while the
+	// LIST was running; they win over what the LIST saw.
+	writes map[string]*unstructured.Unstructured
+}
+
+type objectsKey struct {
+	gvr            schema.GroupVersionResource
+	kind, selector string
 }
 
 // Objects returns the shared API of a kind; selector narrows the snapshot.
+// Callers asking with another kind or selector get an API of their own.
 func (c *Client) Objects(gvr schema.GroupVersionResource, kind, selector string) *Objects {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.kinds == nil {
-		c.kinds = map[schema.GroupVersionResource]*Objects{}
+		c.kinds = map[objectsKey]*Objects{}
 	}
-	if o, ok := c.kinds[gvr]; ok {
+	key := objectsKey{gvr, kind, selector}
+	if o, ok := c.kinds[key]; ok {
 		return o
 	}
-	o := &Objects{client: c, GVR: gvr, Kind: kind, Selector: selector,
-		snapshots: map[string]*snapshot{}, names: map[string]*snapshot{}}
-	c.kinds[gvr] = o
+	o := &Objects{client: c, GVR: gvr, Kind: kind, Selector: selector, snapshots: map[string]*snapshot{}}
+	c.kinds[key] = o
 	return o
 }
 
@@ -75,42 +95,48 @@ func (o *Objects) Target(verb, namespace, name string) Target {
 }
 
 // load returns the namespace's snapshot, listing it on first use. Concurrent
-// callers wait for the one LIST.
-func (o *Objects) load(ctx context.Context, set map[string]*snapshot, namespace string, list func(context.Context) (map[string]*unstructured.Unstructured, error)) (*snapshot, error) {
+// callers wait for the one LIST, each as long as its own context allows.
+func (o *Objects) load(ctx context.Context, namespace string) (*snapshot, error) {
 	o.mu.Lock()
-	s, ok := set[namespace]
+	s, ok := o.snapshots[namespace]
 	if !ok {
-		s = &snapshot{done: make(chan struct{})}
-		set[namespace] = s
-		o.mu.Unlock()
-		s.objs, s.err = list(ctx)
-		if s.err != nil && !apierrors.IsForbidden(s.err) {
-			// A failed LIST is not remembered (the next caller tries again),
-			// but a refused one is: this identity reads object by object.
-			o.mu.Lock()
-			delete(set, namespace)
-			o.mu.Unlock()
-		}
-		close(s.done)
-		return s, s.err
+		s = &snapshot{done: make(chan struct{}), writes: map[string]*unstructured.Unstructured{}}
+		o.snapshots[namespace] = s
+		go o.fill(context.WithoutCancel(ctx), namespace, s)
 	}
 	o.mu.Unlock()
 	select {
 	case <-s.done:
+		return s, s.err
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
-	return s, s.err
 }
 
-func (o *Objects) listAll(namespace, selector string) func(context.Context) (map[string]*unstructured.Unstructured, error) {
-	return func(ctx context.Context) (map[string]*unstructured.Unstructured, error) {
-		objs := map[string]*unstructured.Unstructured{}
-		err := o.each(ctx, namespace, metav1.ListOptions{LabelSelector: selector}, func(u *unstructured.Unstructured) {
-			objs[u.GetName()] = u
-		})
-		return objs, err
+// fill runs the LIST of a snapshot on a context of its own.
+func (o *Objects) fill(ctx context.Context, namespace string, s *snapshot) {
+	ctx, cancel := context.WithTimeout(ctx, listTimeout)
+	defer cancel()
+	objs := map[string]*unstructured.Unstructured{}
+	err := o.each(ctx, namespace, metav1.ListOptions{LabelSelector: o.Selector}, func(u *unstructured.Unstructured) {
+		objs[u.GetName()] = u
+	})
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for name, u := range s.writes {
+		if u == nil {
+			delete(objs, name)
+		} else {
+			objs[name] = u
+		}
 	}
+	s.objs, s.err, s.writes = objs, err, nil
+	if err != nil && !apierrors.IsForbidden(err) {
+		// A failed LIST is not remembered (the next caller tries again),
+		// but a refused one is: this identity reads object by object.
+		delete(o.snapshots, namespace)
+	}
+	close(s.done)
 }
 
 // each lists objects page by page.
@@ -135,10 +161,11 @@ func (o *Objects) List(ctx context.Context, namespace string, opts metav1.ListOp
 	return out, err
 }
 
-// Get reads one object. The result is shared: do not modify it.
+// Get reads one object, from the snapshot when it has it. The result is
+// shared: do not modify it.
 func (o *Objects) Get(ctx context.Context, namespace, name string) (*unstructured.Unstructured, error) {
 	if o.Selector != "" {
-		s, err := o.load(ctx, o.snapshots, namespace, o.listAll(namespace, o.Selector))
+		s, err := o.load(ctx, namespace)
 		switch {
 		case err == nil:
 			o.mu.Lock()
@@ -152,6 +179,11 @@ func (o *Objects) Get(ctx context.Context, namespace, name string) (*unstructure
 		}
 		// Not in the snapshot (not labelled, or LIST not allowed): ask for it.
 	}
+	return o.GetFresh(ctx, namespace, name)
+}
+
+// GetFresh reads one object from the API server, never from the snapshot.
+func (o *Objects) GetFresh(ctx context.Context, namespace, name string) (*unstructured.Unstructured, error) {
 	u, err := o.api(namespace).Get(ctx, name, metav1.GetOptions{})
 	if err != nil {
 		return nil, err
@@ -160,73 +192,30 @@ func (o *Objects) Get(ctx context.Context, namespace, name string) (*unstructure
 	return u, nil
 }
 
-// Exists tells whether an object of that name exists, from one metadata-only
-// LIST per namespace and run; the provider's own writes keep it current.
-func (o *Objects) Exists(ctx context.Context, namespace, name string) (bool, error) {
-	s, err := o.load(ctx, o.names, namespace, func(ctx context.Context) (map[string]*unstructured.Unstructured, error) {
-		return o.listNames(ctx, namespace)
-	})
-	if apierrors.IsForbidden(err) {
-		// No right to list: ask for the one object instead.
-		_, err := o.api(namespace).Get(ctx, name, metav1.GetOptions{})
-		if IsObjectNotFound(err) {
-			return false, nil
-		}
-		return err == nil, err
-	}
-	if err != nil {
-		return false, err
-	}
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	_, ok := s.objs[name]
-	return ok, nil
-}
-
-func (o *Objects) listNames(ctx context.Context, namespace string) (map[string]*unstructured.Unstructured, error) {
-	api := o.client.Metadata.Resource(o.GVR).Namespace(namespace)
-	p := pager.New(func(ctx context.Context, opts metav1.ListOptions) (runtime.Object, error) {
-		return api.List(ctx, opts)
-	})
-	p.PageSize = pageSize
-	names := map[string]*unstructured.Unstructured{}
-	err := p.EachListItem(ctx, metav1.ListOptions{}, func(obj runtime.Object) error {
-		if m, ok := obj.(*metav1.PartialObjectMetadata); ok {
-			names[m.Name] = nil
-		}
-		return nil
-	})
-	return names, err
-}
-
-// remember puts an object the provider read or wrote into the snapshots.
+// remember puts an object the provider read or wrote into the snapshot.
 func (o *Objects) remember(namespace string, u *unstructured.Unstructured) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if s, ok := o.snapshots[namespace]; ok && isDone(s) && s.err == nil {
+	s, ok := o.snapshots[namespace]
+	switch {
+	case !ok:
+	case s.writes != nil: // the LIST is running
+		s.writes[u.GetName()] = u
+	case s.err == nil:
 		s.objs[u.GetName()] = u
-	}
-	if s, ok := o.names[namespace]; ok && isDone(s) && s.err == nil {
-		s.objs[u.GetName()] = nil
 	}
 }
 
 func (o *Objects) forget(namespace, name string) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	for _, set := range []map[string]*snapshot{o.snapshots, o.names} {
-		if s, ok := set[namespace]; ok && isDone(s) && s.err == nil {
-			delete(s.objs, name)
-		}
-	}
-}
-
-func isDone(s *snapshot) bool {
-	select {
-	case <-s.done:
-		return true
-	default:
-		return false
+	s, ok := o.snapshots[namespace]
+	switch {
+	case !ok:
+	case s.writes != nil:
+		s.writes[name] = nil
+	case s.err == nil:
+		delete(s.objs, name)
 	}
 }
 
@@ -241,6 +230,128 @@ func (o *Objects) Apply(ctx context.Context, obj *unstructured.Unstructured, fie
 	return out, nil
 }
 
+// Create creates obj, in one request that fails with AlreadyExists when an
+// object of that name exists: nothing is ever written onto an object that
+// the caller did not create. A create records the fields it set as an
+// imperative update of fieldManager; a second request (a JSON patch of
+// managedFields, guarded by the resourceVersion) turns them into fields that
+// fieldManager applied, so that later server-side applies can remove what
+// the configuration stops setting. When that second step fails the object
+// exists all the same: it is returned with an OwnershipError.
+func (o *Objects) Create(ctx context.Context, obj *unstructured.Unstructured, fieldManager string) (*unstructured.Unstructured, error) {
+	ns := obj.GetNamespace()
+	created, err := o.post(ctx, obj, fieldManager)
+	if err != nil {
+		return nil, err
+	}
+	o.remember(ns, created)
+	cur := created
+	for attempt := 0; ; attempt++ {
+		patch, err := csaupgrade.UpgradeManagedFieldsPatch(cur, sets.New(fieldManager), fieldManager)
+		if err != nil || patch == nil {
+			return cur, ownership(err)
+		}
+		out, err := o.api(ns).Patch(ctx, cur.GetName(), types.JSONPatchType, patch, metav1.PatchOptions{FieldManager: fieldManager})
+		if err == nil {
+			o.remember(ns, out)
+			return out, nil
+		}
+		if !apierrors.IsConflict(err) || attempt == 2 {
+			return cur, ownership(err)
+		}
+		// Changed meanwhile (a controller, a webhook): read it and try again.
+		if cur, err = o.GetFresh(ctx, ns, cur.GetName()); err != nil {
+			return created, ownership(err)
+		}
+	}
+}
+
+// createAttempts bounds the creates sent while earlier ones are known not
+// to have happened.
+const createAttempts = 5
+
+// post sends the create. A create is not repeated blindly: when its answer
+// is lost, the object is read — absent, the create did not happen and is
+// sent again; present and carrying only what this create sent, it happened;
+// present otherwise, someone else made it (AlreadyExists).
+func (o *Objects) post(ctx context.Context, obj *unstructured.Unstructured, fieldManager string) (*unstructured.Unstructured, error) {
+	ns, name := obj.GetNamespace(), obj.GetName()
+	backoff := wait.Backoff{Duration: 250 * time.Millisecond, Factor: 2, Jitter: 0.5, Steps: createAttempts, Cap: 5 * time.Second}
+	for attempt := 1; ; attempt++ {
+		created, err := o.api(ns).Create(ctx, obj, metav1.CreateOptions{FieldManager: fieldManager})
+		switch {
+		case err == nil:
+			return created, nil
+		case apierrors.IsAlreadyExists(err) && attempt == 1, !MayHaveHappened(err) && !apierrors.IsAlreadyExists(err):
+			return nil, err
+		}
+		// An earlier attempt may have created it: look.
+		cur, getErr := o.GetFresh(ctx, ns, name)
+		switch {
+		case getErr == nil && createdBy(cur, obj, fieldManager):
+			return cur, nil
+		case getErr == nil:
+			return nil, apierrors.NewAlreadyExists(o.GVR.GroupResource(), name)
+		case !IsObjectNotFound(getErr) || attempt == createAttempts:
+			return nil, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-time.After(backoff.Step()):
+		}
+	}
+}
+
+// createdBy tells whether u is the object that obj's create made: every
+// field manager is fieldManager, and it carries obj's labels.
+func createdBy(u, obj *unstructured.Unstructured, fieldManager string) bool {
+	for _, m := range u.GetManagedFields() {
+		if m.Subresource == "" && m.Manager != fieldManager {
+			return false
+		}
+	}
+	have := u.GetLabels()
+	for k, v := range obj.GetLabels() {
+		if have[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// OwnershipError says that an object was created but its fields are still
+// recorded as an imperative update.
+type OwnershipError struct{ Err error }
+
+func (e *OwnershipError) Error() string {
+	return "the object was created, but its fields could not be recorded as applied: " + e.Err.Error()
+}
+
+func (e *OwnershipError) Unwrap() error { return e.Err }
+
+func ownership(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &OwnershipError{err}
+}
+
+// IsAlreadyExists tells a create that found an object of that name.
+func IsAlreadyExists(err error) bool { return apierrors.IsAlreadyExists(err) }
+
+// IsAdmissionDenied tells a request that an admission webhook or policy
+// refused.
+func IsAdmissionDenied(err error) bool {
+	var status apierrors.APIStatus
+	if err == nil || !errors.As(err, &status) {
+		return false
+	}
+	msg := status.Status().Message
+	return strings.Contains(msg, "admission webhook") && strings.Contains(msg, "denied the request") ||
+		strings.Contains(msg, "ValidatingAdmissionPolicy") && strings.Contains(msg, "denied request")
+}
+
 // Delete sends one DELETE. It reports whether the object is gone already;
 // when finalizers hold it, it returns the object as it is now.
 func (o *Objects) Delete(ctx context.Context, namespace, name string) (gone bool, pending *unstructured.Unstructured, err error) {
@@ -249,7 +360,8 @@ func (o *Objects) Delete(ctx context.Context, namespace, name string) (gone bool
 		return false, nil, err
 	}
 	policy := metav1.DeletePropagationBackground
-	res := rc.Delete().AbsPath(o.path(namespace, name)).Body(&metav1.DeleteOptions{PropagationPolicy: &policy}).Do(ctx)
+	res := rc.Delete().NamespaceIfScoped(namespace, namespace != "").Resource(o.GVR.Resource).Name(name).
+		Body(&metav1.DeleteOptions{PropagationPolicy: &policy}).Do(ctx)
 	body, _ := res.Raw()
 	// Result.Error, unlike Raw, reads the API server's Status into the error.
 	err = res.Error()
@@ -271,14 +383,6 @@ func (o *Objects) Delete(ctx context.Context, namespace, name string) (gone bool
 	return true, nil, nil
 }
 
-func (o *Objects) path(namespace, name string) string {
-	p := "/apis/" + o.GVR.Group + "/" + o.GVR.Version
-	if namespace != "" {
-		p += "/namespaces/" + namespace
-	}
-	return p + "/" + o.GVR.Resource + "/" + name
-}
-
 // Condition decides from the current object (nil once it is deleted) whether
 // a wait is over.
 type Condition func(u *unstructured.Unstructured) (bool, error)
@@ -288,14 +392,27 @@ type Condition func(u *unstructured.Unstructured) (bool, error)
 // survives dropped watches and expired resource versions.
 func (o *Objects) WaitFor(ctx context.Context, namespace, name string, cond Condition) (*unstructured.Unstructured, error) {
 	sel := fields.OneTermEqualSelector("metadata.name", name).String()
+	// The informer machinery retries every failure until the context ends;
+	// a refusal that no retry can change (no right to list or watch, no such
+	// kind) ends the wait at once, as itself.
+	ctx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	final := func(err error) error {
+		if apierrors.IsForbidden(err) || apierrors.IsUnauthorized(err) || IsKindNotFound(err) {
+			stop(err)
+		}
+		return err
+	}
 	lw := &cache.ListWatch{
 		ListWithContextFunc: func(ctx context.Context, opts metav1.ListOptions) (runtime.Object, error) {
 			opts.FieldSelector = sel
-			return o.api(namespace).List(ctx, opts)
+			l, err := o.api(namespace).List(ctx, opts)
+			return l, final(err)
 		},
 		WatchFuncWithContext: func(ctx context.Context, opts metav1.ListOptions) (watch.Interface, error) {
 			opts.FieldSelector = sel
-			return o.api(namespace).Watch(ctx, opts)
+			w, err := o.api(namespace).Watch(ctx, opts)
+			return w, final(err)
 		},
 	}
 	var last *unstructured.Unstructured
@@ -322,6 +439,10 @@ func (o *Objects) WaitFor(ctx context.Context, namespace, name string, cond Cond
 			}
 			return check(u)
 		})
+	if cause := context.Cause(ctx); err != nil && cause != nil && !errors.Is(cause, context.Canceled) &&
+		!errors.Is(cause, context.DeadlineExceeded) {
+		err = cause
+	}
 	if last != nil {
 		o.remember(namespace, last)
 	} else if err == nil {
@@ -343,9 +464,12 @@ func (c *Client) restFor(gv schema.GroupVersion) (*rest.RESTClient, error) {
 	cfg := dynamic.ConfigFor(c.REST)
 	cfg.GroupVersion = &gv
 	cfg.APIPath = "/apis"
+	if gv.Group == "" {
+		cfg.APIPath = "/api"
+	}
 	rc, err := rest.RESTClientForConfigAndClient(cfg, c.HTTP)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("cannot build a REST client for %s: %w", gv, err)
 	}
 	if c.rest == nil {
 		c.rest = map[schema.GroupVersion]*rest.RESTClient{}

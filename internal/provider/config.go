@@ -47,10 +47,11 @@ func (p *hedgehogProvider) Configure(ctx context.Context, req provider.Configure
 		Version:      setting(m.FabricAPIVersion, "HEDGEHOG_FABRIC_API_VERSION", DefaultVersion),
 		FieldManager: setting(m.FieldManager, "HEDGEHOG_FIELD_MANAGER", DefaultFieldManager),
 		Now:          p.now,
+		LogsOff:      p.logsOff,
 	}
 	opts := r.Options
 	opts.UserAgent = "terraform-provider-hedgehog/" + p.version
-	if !kinds.LogsOff {
+	if !p.logsOff {
 		opts.Log = logRequest
 		opts.Warn = func(ctx context.Context, msg string) {
 			tflog.SubsystemWarn(ctx, kinds.LogSubsystem, "Kubernetes API warning", map[string]any{"warning": msg})

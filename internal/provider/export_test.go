@@ -16,7 +16,7 @@ var FabricKind = fabricKind
 func NewForTest(now func() time.Time, served ...*kinds.Kind) func() provider.Provider {
 	return func() provider.Provider {
 		New("test") // silences client-go's logging, as for every provider
-		p := newProvider("test")
+		p := newProvider("test", Options{})
 		if now != nil {
 			p.now = now
 		}

@@ -22,27 +22,43 @@ const Address = "registry.terraform.io/hedgehog-terraform/hedgehog"
 var silenceKlog sync.Once
 
 // New returns the provider constructor for a version.
-func New(version string) func() provider.Provider {
+func New(version string) func() provider.Provider { return NewWithOptions(version, Options{}) }
+
+// Options tune a provider binary.
+type Options struct {
+	// LogsOff: no TF_LOG* variable asked for logs, so the provider prepares
+	// no logger per call (which saves allocations on every call of a large
+	// plan).
+	LogsOff bool
+	// Kinds are served in addition to the provider's own (tests declare
+	// kinds of their own this way).
+	Kinds []*kinds.Kind
+}
+
+// NewWithOptions returns the provider constructor for a version.
+func NewWithOptions(version string, opts Options) func() provider.Provider {
 	silenceKlog.Do(func() {
 		// client-go logs through klog to stderr, which Terraform would show
 		// as noise; the provider logs what matters through tflog.
 		klog.SetLogger(logr.Discard())
 	})
-	return func() provider.Provider { return newProvider(version) }
+	return func() provider.Provider { return newProvider(version, opts) }
 }
 
-func newProvider(version string) *hedgehogProvider {
-	return &hedgehogProvider{version: version, served: []*kinds.Kind{fabricKind}, now: time.Now}
+func newProvider(version string, opts Options) *hedgehogProvider {
+	return &hedgehogProvider{version: version, served: append([]*kinds.Kind{fabricKind}, opts.Kinds...), now: time.Now,
+		logsOff: opts.LogsOff}
 }
 
 type hedgehogProvider struct {
 	version string
 	// served are the custom-resource kinds the provider serves: each gets a
-	// resource, a data source and a list data source, and
-	// hedgehog_cluster_health checks each.
+	// resource (unless read-only), a data source and a list data source,
+	// and hedgehog_cluster_health checks each.
 	served []*kinds.Kind
 	// now is the clock every resource gets (through kinds.Config).
-	now func() time.Time
+	now     func() time.Time
+	logsOff bool
 
 	mu     sync.Mutex
 	cached *cachedClient
@@ -58,7 +74,9 @@ func (p *hedgehogProvider) Metadata(_ context.Context, _ provider.MetadataReques
 func (p *hedgehogProvider) Resources(context.Context) []func() resource.Resource {
 	out := []func() resource.Resource{NewCRDsResource, NewRBACSetupResource}
 	for _, k := range p.served {
-		out = append(out, kinds.NewResource(k))
+		if !k.ReadOnly {
+			out = append(out, kinds.NewResource(k))
+		}
 	}
 	return out
 }
@@ -66,7 +84,10 @@ func (p *hedgehogProvider) Resources(context.Context) []func() resource.Resource
 func (p *hedgehogProvider) DataSources(context.Context) []func() datasource.DataSource {
 	out := []func() datasource.DataSource{newClusterHealthDataSource(p.served, fabricKind)}
 	for _, k := range p.served {
-		out = append(out, kinds.NewDataSource(k), kinds.NewListDataSource(k))
+		out = append(out, kinds.NewDataSource(k))
+		if k.ListTypeName != "" {
+			out = append(out, kinds.NewListDataSource(k))
+		}
 	}
 	return out
 }

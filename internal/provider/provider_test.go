@@ -292,9 +292,9 @@ func TestAccProvider_permissionDenied(t *testing.T) {
 			Config: acctest.Terraform + fmt.Sprintf("provider \"hedgehog\" {\n  config_path = %q\n}\n", user.Kubeconfig) +
 				fabricBlock(ns, "denied", "asn = 65000"),
 			ExpectError: acctest.Error("Kubernetes Permission Denied",
-				fmt.Sprintf(`"fabric-viewer" may not get fabrics.wiring.githedgehog.com in namespace %q (HTTP 403), so the provider could not create Fabric "denied" in namespace %q.`, ns, ns),
+				fmt.Sprintf(`"fabric-viewer" may not create fabrics.wiring.githedgehog.com in namespace %q (HTTP 403), so the provider could not create Fabric "denied" in namespace %q.`, ns, ns),
 				"Grant that verb with an RBAC rule — the hedgehog_rbac_setup resource creates a role with what this provider needs — or configure an identity that has it.",
-				fmt.Sprintf(`API server: fabrics.wiring.githedgehog.com "denied" is forbidden: User "fabric-viewer" cannot get resource "fabrics" in API group "wiring.githedgehog.com" in the namespace %q`, ns)),
+				fmt.Sprintf(`API server: fabrics.wiring.githedgehog.com is forbidden: User "fabric-viewer" cannot create resource "fabrics" in API group "wiring.githedgehog.com" in the namespace %q`, ns)),
 		}},
 	})
 }

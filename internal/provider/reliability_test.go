@@ -117,7 +117,7 @@ func TestAccReliability_createRace(t *testing.T) {
 	name := acctest.Name("fab")
 	proxy := acctest.NewFaultProxy(t, acctest.C.REST)
 	proxy.Before = func(r *http.Request) {
-		if r.Method == http.MethodPatch && strings.HasSuffix(r.URL.Path, "/fabrics/"+name) && acctest.Fabric(t, ns, name) == nil {
+		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/namespaces/"+ns+"/fabrics") && acctest.Fabric(t, ns, name) == nil {
 			applyAs(t, ns, name, "racing-controller", map[string]any{"name": name, "asn": 65999})
 		}
 	}
@@ -125,7 +125,8 @@ func TestAccReliability_createRace(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.Factories,
 		Steps: []resource.TestStep{{
 			Config:      proxied(proxy) + fabricBlock(ns, name, "asn = 65000"),
-			ExpectError: acctest.Error("Fabric Already Exists", "(created by racing-controller)", "terraform import"),
+			ExpectError: acctest.Error("Fabric Already Exists", "(its fields are managed by racing-controller)", "left exactly as it is",
+				"terraform import"),
 		}},
 	})
 }

@@ -15,17 +15,13 @@ import (
 // (4294967295 is reserved).
 const MaxASN = 4294967294
 
-var switchStatus = &kinds.Attr{Type: kinds.Object, Attrs: []kinds.Attr{
-	{Name: "state", JSON: "state", Type: kinds.String, Description: "The switch's state, such as `Ready`."},
-	{Name: "message", JSON: "message", Type: kinds.String, Description: "Details, when there are any."},
-}}
-
 // fabricKind is the Fabric custom resource (group and version come from the
 // provider configuration).
 var fabricKind = &kinds.Kind{
-	TypeName: "fabric",
-	Kind:     "Fabric",
-	Plural:   "fabrics",
+	TypeName:     "fabric",
+	ListTypeName: "fabrics",
+	Kind:         "Fabric",
+	Plural:       "fabrics",
 	Description: "A Hedgehog network fabric: spine and leaf switches under one BGP autonomous system, declared as a " +
 		"`Fabric` object (`fabrics." + DefaultGroup + "/" + DefaultVersion + "` unless the provider says otherwise). The " +
 		"object is written by server-side apply, so only the fields set here are managed.",
@@ -66,10 +62,10 @@ var fabricKind = &kinds.Kind{
 				{Name: "observed_generation", JSON: "observedGeneration", Type: kinds.Int64,
 					Description: "The generation the condition was set for."},
 			}}},
-		{Name: "spine_status", JSON: "spine_status", Type: kinds.Map, Elem: switchStatus,
-			Description: "Each spine switch's state, by switch name."},
-		{Name: "leaf_status", JSON: "leaf_status", Type: kinds.Map, Elem: switchStatus,
-			Description: "Each leaf switch's state, by switch name."},
+		{Name: "spine_status", JSON: "spine_status", Type: kinds.Map, Elem: kinds.StringElem,
+			Description: "Each spine switch's state, such as `Ready`, by switch name."},
+		{Name: "leaf_status", JSON: "leaf_status", Type: kinds.Map, Elem: kinds.StringElem,
+			Description: "Each leaf switch's state, such as `Ready`, by switch name."},
 		{Name: "last_sync_time", JSON: "last_sync_time", Type: kinds.String,
 			Description: "When the operator last synchronised the fabric (RFC 3339)."},
 		{Name: "sync_error", JSON: "sync_error", Type: kinds.String,

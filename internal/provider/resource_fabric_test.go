@@ -383,9 +383,9 @@ func TestAccFabric_waitForReady(t *testing.T) {
 `),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(fabricAddr, tfjsonpath.New("status").AtMapKey("phase"), knownvalue.StringExact("Ready")),
-					statecheck.ExpectKnownValue(fabricAddr, tfjsonpath.New("status").AtMapKey("spine_status").AtMapKey("spine-2").AtMapKey("state"),
+					statecheck.ExpectKnownValue(fabricAddr, tfjsonpath.New("status").AtMapKey("spine_status").AtMapKey("spine-2"),
 						knownvalue.StringExact("Ready")),
-					statecheck.ExpectKnownValue(fabricAddr, tfjsonpath.New("status").AtMapKey("leaf_status").AtMapKey("leaf-3").AtMapKey("state"),
+					statecheck.ExpectKnownValue(fabricAddr, tfjsonpath.New("status").AtMapKey("leaf_status").AtMapKey("leaf-3"),
 						knownvalue.StringExact("Ready")),
 					statecheck.ExpectKnownValue(fabricAddr, tfjsonpath.New("status").AtMapKey("conditions").AtSliceIndex(0).AtMapKey("observed_generation"),
 						knownvalue.Int64Exact(1)),
@@ -402,7 +402,7 @@ func TestAccFabric_waitForReady(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(fabricAddr, tfjsonpath.New("status").AtMapKey("conditions").AtSliceIndex(0).AtMapKey("observed_generation"),
 						knownvalue.Int64Exact(2)),
-					statecheck.ExpectKnownValue(fabricAddr, tfjsonpath.New("status").AtMapKey("spine_status").AtMapKey("spine-4").AtMapKey("state"),
+					statecheck.ExpectKnownValue(fabricAddr, tfjsonpath.New("status").AtMapKey("spine_status").AtMapKey("spine-4"),
 						knownvalue.StringExact("Ready")),
 				},
 				Check: inCluster(t, ns, name, func(u *unstructured.Unstructured) error {
@@ -469,42 +469,6 @@ func TestAccFabric_waitTimeout(t *testing.T) {
 				Check: resource.ComposeTestCheckFunc(tainted(fabricAddr), inCluster(t, ns, name, func(u *unstructured.Unstructured) error {
 					return expect(u, int64(65022), "spec", "asn")
 				})),
-			},
-		},
-	})
-}
-
-func TestAccFabric_finalizerBlocksDelete(t *testing.T) {
-	acctest.PreCheck(t)
-	ns := acctest.Namespace(t)
-	name := acctest.Name("fab")
-	cfg := fabricConfig(ns, name, `
-  asn      = 65023
-  timeouts = { delete = "2s" }
-`)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.Factories,
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		CheckDestroy:             gone(t, ns, name),
-		Steps: []resource.TestStep{
-			{Config: cfg},
-			{
-				PreConfig: func() {
-					patchFabric(t, ns, name, "some-controller", map[string]any{
-						"metadata": map[string]any{"finalizers": []any{"example.com/hold"}}})
-				},
-				Config:      cfg,
-				Destroy:     true,
-				ExpectError: acctest.Error("Timed Out Deleting Fabric", `finalizers ["example.com/hold"]`, "stays in the state"),
-			},
-			{
-				// Still in the state; once the finalizer goes, destroy works.
-				PreConfig: func() {
-					patchFabric(t, ns, name, "some-controller", map[string]any{"metadata": map[string]any{"finalizers": nil}})
-				},
-				Config:             cfg,
-				PlanOnly:           true,
-				ExpectNonEmptyPlan: true,
 			},
 		},
 	})

@@ -1,0 +1,244 @@
+package fabricsim
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/dynamic/dynamicinformer"
+	"k8s.io/client-go/tools/cache"
+	"k8s.io/client-go/util/workqueue"
+
+	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog/meta"
+	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/kinds"
+)
+
+// FailApplyAnnotation on a Switch makes its simulated agent fail to apply,
+// with the annotation's value as the message.
+const FailApplyAnnotation = "fabricsim.hedgehog-terraform.github.io/fail-apply"
+
+// AgentFieldManager is the agent simulator's name in managedFields.
+const AgentFieldManager = "hedgehog-agent-simulator"
+
+// AgentOptions tune the agent simulator.
+type AgentOptions struct {
+	Switches *kinds.Kind   // the Switch kind: one agent per switch
+	Agents   *kinds.Kind   // the Agent kind
+	Kinds    []*kinds.Kind // kinds whose objects switches carry (their Applied rules say where)
+	Delay    time.Duration // from a new generation to its being applied
+}
+
+// RunAgents simulates Hedgehog's controller and switch agents until ctx
+// ends: every Switch has an Agent whose spec carries a copy of each object
+// the switch needs (as the kinds' Applied rules say, which is where the
+// provider's wait_for_applied looks), so the API server raises the Agent's
+// generation whenever one of them changes; Delay later the agent reports
+// that generation applied — or failed, when the Switch carries
+// FailApplyAnnotation.
+func RunAgents(ctx context.Context, client dynamic.Interface, opts AgentOptions) error {
+	factory := dynamicinformer.NewFilteredDynamicSharedInformerFactory(client, 0, meta.Namespace, nil)
+	stores := map[*kinds.Kind]cache.Store{}
+	queue := workqueue.NewTypedDelayingQueue[string]()
+	defer queue.ShutDown()
+	watched := append([]*kinds.Kind{opts.Switches, opts.Agents}, opts.Kinds...)
+	for _, k := range watched {
+		inf := factory.ForResource(k.GVR(nil)).Informer()
+		if _, err := inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
+			AddFunc:    func(any) { queue.Add("sync") },
+			UpdateFunc: func(any, any) { queue.Add("sync") },
+			DeleteFunc: func(any) { queue.Add("sync") },
+		}); err != nil {
+			return err
+		}
+		stores[k] = inf.GetStore()
+	}
+	factory.Start(ctx.Done())
+	for k, synced := range factory.WaitForCacheSync(ctx.Done()) {
+		if !synced {
+			return fmt.Errorf("the agent simulator could not list %s", k.Resource)
+		}
+	}
+	go func() {
+		<-ctx.Done()
+		queue.ShutDown()
+	}()
+	s := &agentSim{client: client, opts: opts, stores: stores, pending: map[string]time.Time{}}
+	for {
+		key, shutdown := queue.Get()
+		if shutdown {
+			return ctx.Err()
+		}
+		if again, err := s.sync(ctx); err != nil || again > 0 {
+			if again <= 0 {
+				again = time.Second
+			}
+			queue.AddAfter(key, again)
+		}
+		queue.Done(key)
+	}
+}
+
+type agentSim struct {
+	client  dynamic.Interface
+	opts    AgentOptions
+	stores  map[*kinds.Kind]cache.Store
+	pending map[string]time.Time // agent/generation → when it was first seen
+}
+
+// storeLookup reads other objects from the simulator's caches.
+type storeLookup struct{ stores map[*kinds.Kind]cache.Store }
+
+func (l storeLookup) Get(_ context.Context, k *kinds.Kind, name string) (*unstructured.Unstructured, error) {
+	obj, ok, err := l.stores[k].GetByKey(meta.Namespace + "/" + name)
+	if err != nil || !ok {
+		return nil, err
+	}
+	u, _ := obj.(*unstructured.Unstructured)
+	return u, nil
+}
+
+func (l storeLookup) List(_ context.Context, k *kinds.Kind) ([]*unstructured.Unstructured, error) {
+	var out []*unstructured.Unstructured
+	for _, obj := range l.stores[k].List() {
+		if u, ok := obj.(*unstructured.Unstructured); ok {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}
+
+// sync brings every Agent up to date; it returns when to look again (a
+// generation waiting out its delay).
+func (s *agentSim) sync(ctx context.Context) (time.Duration, error) {
+	l := storeLookup{s.stores}
+	switches, _ := l.List(ctx, s.opts.Switches)
+	want := map[string]map[string]any{} // switch → Agent spec
+	for _, sw := range switches {
+		spec := Spec(sw)
+		want[sw.GetName()] = map[string]any{"role": spec["role"], "description": spec["description"], "switch": spec}
+	}
+	for _, k := range s.opts.Kinds {
+		objs, _ := l.List(ctx, k)
+		for _, o := range objs {
+			names, err := k.Applied.Switches(ctx, l, o)
+			if err != nil {
+				continue
+			}
+			for _, sw := range names {
+				spec, ok := want[sw]
+				if !ok {
+					continue
+				}
+				field, _ := spec[k.Applied.AgentField].(map[string]any)
+				if field == nil {
+					field = map[string]any{}
+					spec[k.Applied.AgentField] = field
+				}
+				field[o.GetName()] = Spec(o)
+			}
+		}
+	}
+	api := s.client.Resource(s.opts.Agents.GVR(nil)).Namespace(meta.Namespace)
+	var again time.Duration
+	for name, spec := range want {
+		agent := &unstructured.Unstructured{Object: map[string]any{
+			"apiVersion": s.opts.Agents.APIVersion(nil), "kind": s.opts.Agents.Kind,
+			"metadata": map[string]any{"name": name, "namespace": meta.Namespace}, "spec": spec,
+		}}
+		cur, err := api.Apply(ctx, name, agent, metav1.ApplyOptions{FieldManager: AgentFieldManager, Force: true})
+		if err != nil {
+			return 0, err
+		}
+		sw, _ := storeLookup{s.stores}.Get(ctx, s.opts.Switches, name)
+		wait, err := s.report(ctx, cur, sw)
+		if err != nil {
+			return 0, err
+		}
+		if wait > 0 && (again == 0 || wait < again) {
+			again = wait
+		}
+	}
+	agents, _ := l.List(ctx, s.opts.Agents)
+	for _, a := range agents {
+		if _, ok := want[a.GetName()]; !ok {
+			_ = api.Delete(ctx, a.GetName(), metav1.DeleteOptions{})
+		}
+	}
+	return again, nil
+}
+
+// report writes what the agent says about its current generation: pending
+// until Delay has passed since the generation appeared, then applied (or
+// failed). It returns how long until the next report is due.
+func (s *agentSim) report(ctx context.Context, a, sw *unstructured.Unstructured) (time.Duration, error) {
+	gen := a.GetGeneration()
+	state := readAgentStatus(a)
+	key := fmt.Sprintf("%s/%d", a.GetName(), gen)
+	first, seen := s.pending[key]
+	if !seen {
+		first = time.Now()
+		s.pending[key] = first
+	}
+	failure := ""
+	if sw != nil {
+		failure = sw.GetAnnotations()[FailApplyAnnotation]
+	}
+	now := time.Now().UTC().Format(time.RFC3339)
+	status := map[string]any{"lastHeartbeat": now, "version": "simulated", "lastAppliedGen": state.lastApplied,
+		"state": map[string]any{"nos": map[string]any{"softwareVersion": "simulated", "asicVersion": "vs"}}}
+	remaining := s.opts.Delay - time.Since(first)
+	switch {
+	case state.lastApplied == gen && failure == "":
+		return 0, nil
+	case remaining > 0:
+		if state.reason == "ApplyPending" && state.gen == gen {
+			return remaining, nil
+		}
+		status["conditions"] = []any{condition("False", "ApplyPending", fmt.Sprintf("Config will be applied, gen=%d", gen), gen)}
+	case failure != "":
+		if state.reason == "ApplyFailed" && state.gen == gen {
+			return 0, nil
+		}
+		status["lastAttemptGen"], status["lastAttemptTime"] = gen, now
+		status["conditions"] = []any{condition("False", "ApplyFailed", failure, gen)}
+	default:
+		status["lastAttemptGen"], status["lastAttemptTime"] = gen, now
+		status["lastAppliedGen"], status["lastAppliedTime"] = gen, now
+		status["conditions"] = []any{condition("True", "ApplySucceeded", fmt.Sprintf("Config applied, gen=%d", gen), gen)}
+		remaining = 0
+	}
+	patch := &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": a.GetAPIVersion(), "kind": a.GetKind(),
+		"metadata": map[string]any{"name": a.GetName(), "namespace": a.GetNamespace()}, "status": status,
+	}}
+	_, err := s.client.Resource(s.opts.Agents.GVR(nil)).Namespace(meta.Namespace).ApplyStatus(ctx, a.GetName(), patch,
+		metav1.ApplyOptions{FieldManager: AgentFieldManager, Force: true})
+	return max(remaining, 0), err
+}
+
+func condition(status, reason, message string, gen int64) map[string]any {
+	return map[string]any{"type": "Applied", "status": status, "reason": reason, "message": message,
+		"lastTransitionTime": time.Now().UTC().Format(time.RFC3339), "observedGeneration": gen}
+}
+
+type agentStatus struct {
+	lastApplied, gen int64
+	reason           string
+}
+
+// readAgentStatus reads what an Agent's status says about its generations.
+func readAgentStatus(a *unstructured.Unstructured) agentStatus {
+	var s agentStatus
+	s.lastApplied, _, _ = unstructured.NestedInt64(a.Object, "status", "lastAppliedGen")
+	conds, _, _ := unstructured.NestedSlice(a.Object, "status", "conditions")
+	for _, c := range conds {
+		if m, ok := c.(map[string]any); ok && m["type"] == "Applied" {
+			s.reason, _ = m["reason"].(string)
+			s.gen, _ = m["observedGeneration"].(int64)
+		}
+	}
+	return s
+}

@@ -1,0 +1,207 @@
+package fabricsim
+
+import (
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	admissionv1 "k8s.io/api/admission/v1"
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/util/rand"
+	"k8s.io/client-go/kubernetes"
+	certutil "k8s.io/client-go/util/cert"
+)
+
+// Admission is what an admission webhook does with the objects it is
+// registered for.
+type Admission interface {
+	// Rules are the resources and operations the webhook is called for.
+	Rules() []admissionregistrationv1.RuleWithOperations
+	// Mutate changes obj in place (defaults); a non-nil error denies.
+	Mutate(ctx context.Context, op admissionv1.Operation, obj *unstructured.Unstructured) error
+	// Validate denies a create, update or delete with an error; obj is
+	// nil on delete, old nil on create.
+	Validate(ctx context.Context, op admissionv1.Operation, obj, old *unstructured.Unstructured) error
+}
+
+// Webhook is an HTTPS admission webhook server registered with a cluster
+// (failurePolicy Fail) until Stop.
+type Webhook struct {
+	Name   string
+	URL    string
+	server *http.Server
+	client kubernetes.Interface
+}
+
+// StartWebhook serves a on host (an address the cluster's API server can
+// reach: 127.0.0.1 for a local control plane) and registers it.
+func StartWebhook(ctx context.Context, client kubernetes.Interface, host string, a Admission) (*Webhook, error) {
+	certPEM, keyPEM, err := certutil.GenerateSelfSignedCertKey(host, []net.IP{net.ParseIP(host)}, nil)
+	if err != nil {
+		return nil, err
+	}
+	pair, err := tls.X509KeyPair(certPEM, keyPEM)
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
+	if err != nil {
+		return nil, fmt.Errorf("the stand-in webhook cannot listen on %s: %w", host, err)
+	}
+	w := &Webhook{Name: "hedgehog-stand-in-" + rand.String(6), client: client,
+		URL: "https://" + ln.Addr().String()}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/mutate", func(rw http.ResponseWriter, r *http.Request) { serve(rw, r, a, true) })
+	mux.HandleFunc("/validate", func(rw http.ResponseWriter, r *http.Request) { serve(rw, r, a, false) })
+	w.server = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second,
+		TLSConfig: &tls.Config{Certificates: []tls.Certificate{pair}, MinVersion: tls.VersionTLS12}}
+	go func() { _ = w.server.ServeTLS(ln, "", "") }()
+
+	if err := w.register(ctx, a, certPEM); err != nil {
+		_ = w.server.Close()
+		return nil, err
+	}
+	return w, nil
+}
+
+func (w *Webhook) register(ctx context.Context, a Admission, ca []byte) error {
+	fail := admissionregistrationv1.Fail
+	none := admissionregistrationv1.SideEffectClassNone
+	timeout := int32(10)
+	config := func(path string) admissionregistrationv1.WebhookClientConfig {
+		url := w.URL + path
+		return admissionregistrationv1.WebhookClientConfig{URL: &url, CABundle: ca}
+	}
+	var mutating, validating []admissionregistrationv1.RuleWithOperations
+	for _, r := range a.Rules() {
+		validating = append(validating, r)
+		m := r
+		m.Operations = nil
+		for _, op := range r.Operations {
+			if op != admissionregistrationv1.Delete {
+				m.Operations = append(m.Operations, op)
+			}
+		}
+		if len(m.Operations) > 0 {
+			mutating = append(mutating, m)
+		}
+	}
+	meta := metav1.ObjectMeta{Name: w.Name}
+	_, err := w.client.AdmissionregistrationV1().MutatingWebhookConfigurations().Create(ctx, &admissionregistrationv1.MutatingWebhookConfiguration{
+		ObjectMeta: meta,
+		Webhooks: []admissionregistrationv1.MutatingWebhook{{Name: "mutate.stand-in.hedgehog-terraform.github.io",
+			ClientConfig: config("/mutate"), Rules: mutating, FailurePolicy: &fail, SideEffects: &none,
+			TimeoutSeconds: &timeout, AdmissionReviewVersions: []string{"v1"}}},
+	}, metav1.CreateOptions{})
+	if err != nil {
+		return fmt.Errorf("registering the stand-in mutating webhook: %w", err)
+	}
+	_, err = w.client.AdmissionregistrationV1().ValidatingWebhookConfigurations().Create(ctx, &admissionregistrationv1.ValidatingWebhookConfiguration{
+		ObjectMeta: meta,
+		Webhooks: []admissionregistrationv1.ValidatingWebhook{{Name: "validate.stand-in.hedgehog-terraform.github.io",
+			ClientConfig: config("/validate"), Rules: validating, FailurePolicy: &fail, SideEffects: &none,
+			TimeoutSeconds: &timeout, AdmissionReviewVersions: []string{"v1"}}},
+	}, metav1.CreateOptions{})
+	if err != nil {
+		return fmt.Errorf("registering the stand-in validating webhook: %w", err)
+	}
+	return nil
+}
+
+// Stop unregisters the webhook and stops its server.
+func (w *Webhook) Stop(ctx context.Context) error {
+	err := errors.Join(
+		w.client.AdmissionregistrationV1().MutatingWebhookConfigurations().Delete(ctx, w.Name, metav1.DeleteOptions{}),
+		w.client.AdmissionregistrationV1().ValidatingWebhookConfigurations().Delete(ctx, w.Name, metav1.DeleteOptions{}),
+	)
+	return errors.Join(err, w.server.Close())
+}
+
+func serve(rw http.ResponseWriter, r *http.Request, a Admission, mutate bool) {
+	var review admissionv1.AdmissionReview
+	if err := json.NewDecoder(r.Body).Decode(&review); err != nil || review.Request == nil {
+		http.Error(rw, "not an AdmissionReview", http.StatusBadRequest)
+		return
+	}
+	req := review.Request
+	resp := &admissionv1.AdmissionResponse{UID: req.UID, Allowed: true}
+	obj, old, err := objects(req)
+	if err == nil {
+		if mutate {
+			err = mutateResponse(r.Context(), a, req.Operation, obj, resp)
+		} else {
+			err = a.Validate(r.Context(), req.Operation, obj, old)
+		}
+	}
+	if err != nil {
+		resp.Allowed = false
+		resp.Result = &metav1.Status{Status: metav1.StatusFailure, Code: http.StatusForbidden,
+			Reason: metav1.StatusReasonForbidden, Message: err.Error()}
+	}
+	review.Response, review.Request = resp, nil
+	rw.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(rw).Encode(&review)
+}
+
+func objects(req *admissionv1.AdmissionRequest) (obj, old *unstructured.Unstructured, err error) {
+	decode := func(raw []byte) (*unstructured.Unstructured, error) {
+		if len(raw) == 0 {
+			return nil, nil
+		}
+		u := &unstructured.Unstructured{}
+		return u, u.UnmarshalJSON(raw)
+	}
+	if obj, err = decode(req.Object.Raw); err != nil {
+		return nil, nil, err
+	}
+	old, err = decode(req.OldObject.Raw)
+	return obj, old, err
+}
+
+// mutateResponse answers with a JSON patch that replaces what Mutate changed
+// among the spec, labels and annotations.
+func mutateResponse(ctx context.Context, a Admission, op admissionv1.Operation, obj *unstructured.Unstructured, resp *admissionv1.AdmissionResponse) error {
+	if obj == nil {
+		return nil
+	}
+	before := obj.DeepCopy()
+	if err := a.Mutate(ctx, op, obj); err != nil {
+		return err
+	}
+	var patch []map[string]any
+	for _, p := range [][]string{{"spec"}, {"metadata", "labels"}, {"metadata", "annotations"}, {"metadata", "namespace"}} {
+		b, bok, _ := unstructured.NestedFieldNoCopy(before.Object, p...)
+		v, vok, _ := unstructured.NestedFieldNoCopy(obj.Object, p...)
+		rawB, _ := json.Marshal(b)
+		rawV, _ := json.Marshal(v)
+		if bok == vok && string(rawB) == string(rawV) {
+			continue
+		}
+		ptr := ""
+		for _, s := range p {
+			ptr += "/" + s
+		}
+		if !vok {
+			patch = append(patch, map[string]any{"op": "remove", "path": ptr})
+		} else {
+			patch = append(patch, map[string]any{"op": "add", "path": ptr, "value": v})
+		}
+	}
+	if len(patch) == 0 {
+		return nil
+	}
+	raw, err := json.Marshal(patch)
+	if err != nil {
+		return err
+	}
+	pt := admissionv1.PatchTypeJSONPatch
+	resp.Patch, resp.PatchType = raw, &pt
+	return nil
+}

@@ -97,9 +97,7 @@ func (d *healthDataSource) Metadata(_ context.Context, req datasource.MetadataRe
 }
 
 func (d *healthDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	if req.ProviderData != nil {
-		d.cfg, _ = req.ProviderData.(*kinds.Config)
-	}
+	d.cfg = kinds.ProviderConfig(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *healthDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

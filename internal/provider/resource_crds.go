@@ -68,9 +68,7 @@ func (r *crdsResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 }
 
 func (r *crdsResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if req.ProviderData != nil {
-		r.cfg, _ = req.ProviderData.(*kinds.Config)
-	}
+	r.cfg = kinds.ProviderConfig(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *crdsResource) bundle(diags *diag.Diagnostics) (crds.Bundle, bool) {

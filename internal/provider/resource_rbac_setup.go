@@ -100,18 +100,21 @@ func (r *rbacResource) Metadata(_ context.Context, req resource.MetadataRequest,
 }
 
 func (r *rbacResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if req.ProviderData != nil {
-		r.cfg, _ = req.ProviderData.(*kinds.Config)
-	}
+	r.cfg = kinds.ProviderConfig(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *rbacResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
-	strList := func(desc string, required bool) schema.ListAttribute {
+	// Lists of rule parts: required ones hold at least one element, and
+	// only API groups may hold "" (the core group).
+	strList := func(desc string, required, emptyElements bool) schema.ListAttribute {
 		a := schema.ListAttribute{ElementType: types.StringType, MarkdownDescription: desc, Required: required, Optional: !required}
 		if required {
-			a.Validators = []validator.List{listvalidator.SizeAtLeast(1), listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(0))}
+			a.Validators = []validator.List{listvalidator.SizeAtLeast(1)}
+		}
+		if !emptyElements {
+			a.Validators = append(a.Validators, listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1)))
 		}
 		return a
 	}
@@ -142,10 +145,10 @@ func (r *rbacResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 					"`scope = \"namespace\"` it is limited to the namespace.",
 				Validators: []validator.List{listvalidator.SizeAtLeast(1)},
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"api_groups":     strList("API groups (`\"\"` is the core group, `\"*\"` every group).", true),
-					"resources":      strList("Resources, such as `fabrics` or `*`.", true),
-					"verbs":          strList("Verbs, such as `get`, `list`, `watch`, `create`, `update`, `patch`, `delete` or `*`.", true),
-					"resource_names": strList("Limit the rule to these object names.", false),
+					"api_groups":     strList("API groups (`\"\"` is the core group, `\"*\"` every group).", true, true),
+					"resources":      strList("Resources, such as `fabrics` or `*`; not empty.", true, false),
+					"verbs":          strList("Verbs, such as `get`, `list`, `watch`, `create`, `update`, `patch`, `delete` or `*`; not empty.", true, false),
+					"resource_names": strList("Limit the rule to these object names.", false, false),
 				}}},
 			"scope": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString(rbac.ScopeCluster),
 				Validators: []validator.String{stringvalidator.OneOf(scopes...)}, PlanModifiers: replace,

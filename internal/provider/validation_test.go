@@ -107,6 +107,10 @@ func TestAccInvalidConfigurations(t *testing.T) {
 		{"RBAC service account", rbac(`  service_account_name = "Bad!"`), []string{"Invalid Kubernetes Name", "service_account_name", "DNS subdomain"}},
 		{"RBAC empty verbs", rbac(`  rules = [{ api_groups = [""], resources = ["pods"], verbs = [] }]`),
 			[]string{"rules[0].verbs", "list must contain at least 1 elements"}},
+		{"RBAC empty verb", rbac(`  rules = [{ api_groups = [""], resources = ["pods"], verbs = [""] }]`),
+			[]string{"rules[0].verbs[0]", "string length must be at least 1"}},
+		{"RBAC empty resource", rbac(`  rules = [{ api_groups = [""], resources = [""], verbs = ["get"] }]`),
+			[]string{"rules[0].resources[0]", "string length must be at least 1"}},
 
 		// Data sources.
 		{"fabric data source name", data(`data "hedgehog_fabric" "x" { name = "UPPER" }`),

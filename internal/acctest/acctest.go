@@ -192,7 +192,12 @@ func startCluster() (func(), error) {
 			return nil, fmt.Errorf("installing the CRDs on %s: %w", kubeconfig, err)
 		}
 	}
-	return stop, nil
+	stopStandIn, err := startStandIn()
+	if err != nil {
+		stop()
+		return nil, err
+	}
+	return func() { stopStandIn(); stop() }, nil
 }
 
 // Factories run the provider in the test process: a new provider instance

@@ -3,16 +3,19 @@ package acctest
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"reflect"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/types"
 
-	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/crds"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/fabricsim"
+	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog/meta"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/kinds"
 )
 
@@ -22,31 +25,24 @@ import (
 func InstallKinds(t *testing.T, ks ...*kinds.Kind) {
 	t.Helper()
 	PreCheck(t)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	api := C.Dynamic.Resource(crds.GVR)
-	for _, k := range ks {
-		crd := k.CRD()
-		if _, err := api.Create(ctx, crd, metav1.CreateOptions{FieldManager: "hedgehog-acctest"}); err != nil && !apierrors.IsAlreadyExists(err) {
-			t.Fatalf("installing the CRD %s: %v", crd.GetName(), err)
-		}
-	}
-	for _, k := range ks {
-		name := k.CRD().GetName()
-		for {
-			u, err := api.Get(ctx, name, metav1.GetOptions{})
-			if err == nil {
-				if ok, _ := crds.Established(u); ok {
-					break
-				}
-			}
-			if ctx.Err() != nil {
-				t.Fatalf("the CRD %s was not established in time: %v", name, err)
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
+	if err := fabricsim.InstallCRDs(context.Background(), C.Dynamic, ks...); err != nil {
+		t.Fatal(err)
 	}
 }
+
+// startStandIn starts the Hedgehog stand-in for the test binary: the CRDs of
+// the real Hedgehog kinds, their webhook and the simulated agents.
+func startStandIn() (func(), error) {
+	s, err := fabricsim.StartStandIn(context.Background(), C.Dynamic, C.Typed, fabricsim.StandInOptions{
+		Host: C.WebhookHost, AgentDelay: AgentDelay, Fabric: fabricsim.DefaultFabricConfig})
+	if err != nil {
+		return nil, fmt.Errorf("starting the Hedgehog stand-in: %w", err)
+	}
+	return func() { _ = s.Stop(context.Background()) }, nil
+}
+
+// AgentDelay is how long the simulated switches take to apply a change.
+const AgentDelay = 300 * time.Millisecond
 
 // Webhook registers an admission webhook served by the test process until
 // the test ends.
@@ -88,4 +84,44 @@ func Patch(k *kinds.Kind, namespace, name, fieldManager string, patch map[string
 	_, err = C.Dynamic.Resource(k.GVR(nil)).Namespace(namespace).Patch(context.Background(), name, types.MergePatchType, raw,
 		metav1.PatchOptions{FieldManager: fieldManager})
 	return err
+}
+
+// HedgehogName is a random name short enough for every Hedgehog kind (VPC,
+// External and IPv4Namespace names have at most 11 characters).
+func HedgehogName(prefix string) string {
+	n := Name(prefix)
+	return n[:min(len(n), 11)]
+}
+
+// Gone is a CheckDestroy that looks for an object of a Hedgehog kind in the
+// cluster.
+func Gone(t *testing.T, k *kinds.Kind, names ...string) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		for _, name := range names {
+			if u := Object(t, k, meta.Namespace, name); u != nil {
+				return fmt.Errorf("%s %s is still in the cluster", k.Kind, name)
+			}
+		}
+		return nil
+	}
+}
+
+// InCluster checks an object of a Hedgehog kind as the API server has it.
+func InCluster(t *testing.T, k *kinds.Kind, name string, check func(u *unstructured.Unstructured) error) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		u := Object(t, k, meta.Namespace, name)
+		if u == nil {
+			return fmt.Errorf("%s %s is not in the cluster", k.Kind, name)
+		}
+		return check(u)
+	}
+}
+
+// Expect compares a field of an object with a value.
+func Expect(u *unstructured.Unstructured, want any, path ...string) error {
+	got, _, _ := unstructured.NestedFieldNoCopy(u.Object, path...)
+	if !reflect.DeepEqual(got, want) {
+		return fmt.Errorf("%s %s: %v is %#v, want %#v", u.GetKind(), u.GetName(), path, got, want)
+	}
+	return nil
 }

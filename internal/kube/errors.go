@@ -95,6 +95,8 @@ func (c *Client) Explain(err error, t Target) (summary, detail string) {
 	}
 	st := status.Status()
 	switch {
+	case IsAdmissionDenied(err):
+		return admissionDenied(st.Message, t)
 	case st.Code == http.StatusUnauthorized:
 		return "Kubernetes Credentials Rejected", fmt.Sprintf(
 			"The API server at %s rejected %s (HTTP 401) while trying to %s %s. The credential is wrong, expired or not known to this cluster: "+
@@ -227,3 +229,22 @@ func ConflictManagers(err error) []string {
 }
 
 var conflictManager = regexp.MustCompile(`conflict with "([^"]*)"`)
+
+var admissionMessage = regexp.MustCompile(`admission webhook "([^"]*)" denied the request: (?s)(.*)`)
+
+// admissionDenied explains a refusal by an admission webhook: the rule it
+// names needed the cluster's other objects, so no plan could check it.
+func admissionDenied(message string, t Target) (string, string) {
+	who, why := "an admission webhook", message
+	if m := admissionMessage.FindStringSubmatch(message); m != nil {
+		who, why = fmt.Sprintf("the admission webhook %q", m[1]), m[2]
+	}
+	what := "The rule depends on other objects in the cluster, so the plan could not check it: change the configuration " +
+		"as the message says, then apply again."
+	if t.Verb == "delete" {
+		what = "The object is most likely still in use by others (Hedgehog refuses to delete what other objects reference): " +
+			"delete those first, or let Terraform order the deletes by referring to this resource from theirs."
+	}
+	return "Refused by Admission Webhook", fmt.Sprintf("The cluster refused to %s %s: %s\n\n%s\n\nRefused by %s.",
+		t.Verb, t.object(), why, what, who)
+}

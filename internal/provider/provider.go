@@ -4,6 +4,7 @@ package provider
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"k8s.io/klog/v2"
 
+	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/kinds"
 )
 
@@ -46,8 +48,8 @@ func NewWithOptions(version string, opts Options) func() provider.Provider {
 }
 
 func newProvider(version string, opts Options) *hedgehogProvider {
-	return &hedgehogProvider{version: version, served: append([]*kinds.Kind{fabricKind}, opts.Kinds...), now: time.Now,
-		logsOff: opts.LogsOff}
+	served := slices.Concat([]*kinds.Kind{fabricKind}, hedgehog.Kinds(), opts.Kinds)
+	return &hedgehogProvider{version: version, served: served, now: time.Now, logsOff: opts.LogsOff}
 }
 
 type hedgehogProvider struct {

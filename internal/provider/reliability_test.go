@@ -124,7 +124,7 @@ func TestAccReliability_createRace(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories,
 		Steps: []resource.TestStep{{
-			Config:      proxied(proxy) + fabricBlock(ns, name, "asn = 65000"),
+			Config: proxied(proxy) + fabricBlock(ns, name, "asn = 65000"),
 			ExpectError: acctest.Error("Fabric Already Exists", "(its fields are managed by racing-controller)", "left exactly as it is",
 				"terraform import"),
 		}},

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"math"
 	"math/big"
-	"reflect"
-	"sort"
 	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -93,29 +91,6 @@ func toJSON(a Attr, v tftypes.Value, partial bool) (any, bool, error) {
 	return primitiveToJSON(v)
 }
 
-// sortJSON orders the elements of a set the same way every time, so that
-// sets compare as sets.
-func sortJSON(l []any) {
-	keys := make([]string, len(l))
-	for i, e := range l {
-		raw, _ := json.Marshal(canonical(e))
-		keys[i] = string(raw)
-	}
-	sort.Sort(byKey{l, keys})
-}
-
-type byKey struct {
-	l    []any
-	keys []string
-}
-
-func (b byKey) Len() int           { return len(b.l) }
-func (b byKey) Less(i, j int) bool { return b.keys[i] < b.keys[j] }
-func (b byKey) Swap(i, j int) {
-	b.l[i], b.l[j] = b.l[j], b.l[i]
-	b.keys[i], b.keys[j] = b.keys[j], b.keys[i]
-}
-
 func primitiveToJSON(v tftypes.Value) (any, bool, error) {
 	switch {
 	case v.Type().Is(tftypes.String):
@@ -141,55 +116,6 @@ func primitiveToJSON(v tftypes.Value) (any, bool, error) {
 		return x, true, nil
 	}
 	return nil, false, fmt.Errorf("unexpected value of type %s", v.Type())
-}
-
-// dynamicToJSON converts any value the user wrote (objects, maps, tuples,
-// lists, sets, primitives). Null members are dropped.
-func dynamicToJSON(v tftypes.Value, partial bool) (any, error) {
-	if !v.IsKnown() {
-		if partial {
-			return Unknown, nil
-		}
-		return nil, fmt.Errorf("a value is not known yet")
-	}
-	if v.IsNull() {
-		return nil, nil
-	}
-	t := v.Type()
-	switch {
-	case t.Is(tftypes.Object{}) || t.Is(tftypes.Map{}):
-		var m map[string]tftypes.Value
-		if err := v.As(&m); err != nil {
-			return nil, err
-		}
-		out := make(map[string]any, len(m))
-		for k, e := range m {
-			j, err := dynamicToJSON(e, partial)
-			if err != nil {
-				return nil, err
-			}
-			if j != nil {
-				out[k] = j
-			}
-		}
-		return out, nil
-	case t.Is(tftypes.Tuple{}) || t.Is(tftypes.List{}) || t.Is(tftypes.Set{}):
-		var l []tftypes.Value
-		if err := v.As(&l); err != nil {
-			return nil, err
-		}
-		out := make([]any, 0, len(l))
-		for _, e := range l {
-			j, err := dynamicToJSON(e, partial)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, j)
-		}
-		return out, nil
-	}
-	j, _, err := primitiveToJSON(v)
-	return j, err
 }
 
 // FromJSON converts a field's JSON value (nil when absent) into the
@@ -302,41 +228,6 @@ func describeJSON(j any) string {
 	return fmt.Sprintf("%T", j)
 }
 
-// dynamicFromJSON builds a dynamic value with the most natural HCL type:
-// objects for JSON objects, tuples for arrays.
-func dynamicFromJSON(j any) tftypes.Value {
-	switch x := j.(type) {
-	case map[string]any:
-		types := make(map[string]tftypes.Type, len(x))
-		vals := make(map[string]tftypes.Value, len(x))
-		for k, e := range x {
-			if e == nil {
-				continue
-			}
-			v := dynamicFromJSON(e)
-			types[k], vals[k] = v.Type(), v
-		}
-		return tftypes.NewValue(tftypes.Object{AttributeTypes: types}, vals)
-	case []any:
-		types := make([]tftypes.Type, 0, len(x))
-		vals := make([]tftypes.Value, 0, len(x))
-		for _, e := range x {
-			v := dynamicFromJSON(e)
-			if e == nil {
-				v = tftypes.NewValue(tftypes.String, nil)
-			}
-			types, vals = append(types, v.Type()), append(vals, v)
-		}
-		return tftypes.NewValue(tftypes.Tuple{ElementTypes: types}, vals)
-	case string:
-		return tftypes.NewValue(tftypes.String, x)
-	case bool:
-		return tftypes.NewValue(tftypes.Bool, x)
-	}
-	f, _ := toBigFloat(j)
-	return tftypes.NewValue(tftypes.Number, f)
-}
-
 func toBigFloat(j any) (*big.Float, bool) {
 	switch n := j.(type) {
 	case int64:
@@ -356,61 +247,3 @@ func toBigFloat(j any) (*big.Float, bool) {
 	}
 	return new(big.Float), false
 }
-
-// Equivalent tells whether two JSON values mean the same to the API: numbers
-// compare by value, key order does not matter, and null, absent and empty
-// objects, lists or strings are the same.
-func Equivalent(a, b any) bool {
-	return reflect.DeepEqual(canonical(a), canonical(b))
-}
-
-func canonical(j any) any {
-	switch x := j.(type) {
-	case nil:
-		return nil
-	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			if c := canonical(e); c != nil {
-				out[k] = c
-			}
-		}
-		if len(out) == 0 {
-			return nil
-		}
-		return out
-	case []any:
-		if len(x) == 0 {
-			return nil
-		}
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = canonical(e)
-		}
-		return out
-	case string:
-		if x == "" {
-			return nil
-		}
-		return x
-	case bool:
-		return x
-	case unknown:
-		return x
-	}
-	// Integers compare exactly; other numbers at the float64 precision
-	// that JSON in the API server has.
-	f, ok := toBigFloat(j)
-	if !ok {
-		return fmt.Sprintf("%T:%v", j, j)
-	}
-	if f.IsInt() {
-		i, _ := f.Int(nil)
-		return canonicalNumber(i.String())
-	}
-	v, _ := f.Float64()
-	return canonicalNumber(strconv.FormatFloat(v, 'g', -1, 64))
-}
-
-// canonicalNumber keeps numbers apart from strings that read the same.
-type canonicalNumber string

@@ -1,0 +1,181 @@
+package kube
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/sets"
+	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/client-go/util/csaupgrade"
+)
+
+// Apply sends obj by server-side apply as fieldManager (one PATCH) and
+// returns the object the API server stored.
+func (o *Objects) Apply(ctx context.Context, obj *unstructured.Unstructured, fieldManager string, force bool) (*unstructured.Unstructured, error) {
+	out, err := o.api(obj.GetNamespace()).Apply(ctx, obj.GetName(), obj, metav1.ApplyOptions{FieldManager: fieldManager, Force: force})
+	if err != nil {
+		return nil, err
+	}
+	o.remember(obj.GetNamespace(), out)
+	return out, nil
+}
+
+// Create creates obj, in one request that fails with AlreadyExists when an
+// object of that name exists: nothing is ever written onto an object that
+// the caller did not create. A create records the fields it set as an
+// imperative update of fieldManager; a second request (a JSON patch of
+// managedFields, guarded by the resourceVersion) turns them into fields that
+// fieldManager applied, so that later server-side applies can remove what
+// the configuration stops setting. When that second step fails the object
+// exists all the same: it is returned with an OwnershipError.
+func (o *Objects) Create(ctx context.Context, obj *unstructured.Unstructured, fieldManager string) (*unstructured.Unstructured, error) {
+	ns := obj.GetNamespace()
+	created, err := o.post(ctx, obj, fieldManager)
+	if err != nil {
+		return nil, err
+	}
+	o.remember(ns, created)
+	cur := created
+	for attempt := 0; ; attempt++ {
+		patch, err := csaupgrade.UpgradeManagedFieldsPatch(cur, sets.New(fieldManager), fieldManager)
+		if err != nil || patch == nil {
+			return cur, ownership(err)
+		}
+		out, err := o.api(ns).Patch(ctx, cur.GetName(), types.JSONPatchType, patch, metav1.PatchOptions{FieldManager: fieldManager})
+		if err == nil {
+			o.remember(ns, out)
+			return out, nil
+		}
+		if !apierrors.IsConflict(err) || attempt == 2 {
+			return cur, ownership(err)
+		}
+		// Changed meanwhile (a controller, a webhook): read it and try again.
+		if cur, err = o.GetFresh(ctx, ns, cur.GetName()); err != nil {
+			return created, ownership(err)
+		}
+	}
+}
+
+// createAttempts bounds the creates sent while earlier ones are known not
+// to have happened.
+const createAttempts = 5
+
+// post sends the create. A create is not repeated blindly: when its answer
+// is lost, the object is read — absent, the create did not happen and is
+// sent again; present and carrying only what this create sent, it happened;
+// present otherwise, someone else made it (AlreadyExists).
+func (o *Objects) post(ctx context.Context, obj *unstructured.Unstructured, fieldManager string) (*unstructured.Unstructured, error) {
+	ns, name := obj.GetNamespace(), obj.GetName()
+	backoff := wait.Backoff{Duration: 250 * time.Millisecond, Factor: 2, Jitter: 0.5, Steps: createAttempts, Cap: 5 * time.Second}
+	for attempt := 1; ; attempt++ {
+		created, err := o.api(ns).Create(ctx, obj, metav1.CreateOptions{FieldManager: fieldManager})
+		switch {
+		case err == nil:
+			return created, nil
+		case apierrors.IsAlreadyExists(err) && attempt == 1, !MayHaveHappened(err) && !apierrors.IsAlreadyExists(err):
+			return nil, err
+		}
+		// An earlier attempt may have created it: look.
+		cur, getErr := o.GetFresh(ctx, ns, name)
+		switch {
+		case getErr == nil && createdBy(cur, obj, fieldManager):
+			return cur, nil
+		case getErr == nil:
+			return nil, apierrors.NewAlreadyExists(o.GVR.GroupResource(), name)
+		case !IsObjectNotFound(getErr) || attempt == createAttempts:
+			return nil, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-time.After(backoff.Step()):
+		}
+	}
+}
+
+// createdBy tells whether u is the object that obj's create made: every
+// field manager is fieldManager, and it carries obj's labels.
+func createdBy(u, obj *unstructured.Unstructured, fieldManager string) bool {
+	for _, m := range u.GetManagedFields() {
+		if m.Subresource == "" && m.Manager != fieldManager {
+			return false
+		}
+	}
+	have := u.GetLabels()
+	for k, v := range obj.GetLabels() {
+		if have[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// OwnershipError says that an object was created but its fields are still
+// recorded as an imperative update.
+type OwnershipError struct{ Err error }
+
+func (e *OwnershipError) Error() string {
+	return "the object was created, but its fields could not be recorded as applied: " + e.Err.Error()
+}
+
+func (e *OwnershipError) Unwrap() error { return e.Err }
+
+func ownership(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &OwnershipError{err}
+}
+
+// IsAlreadyExists tells a create that found an object of that name.
+func IsAlreadyExists(err error) bool { return apierrors.IsAlreadyExists(err) }
+
+// IsAdmissionDenied tells a request that an admission webhook or policy
+// refused.
+func IsAdmissionDenied(err error) bool {
+	var status apierrors.APIStatus
+	if err == nil || !errors.As(err, &status) {
+		return false
+	}
+	msg := status.Status().Message
+	return strings.Contains(msg, "admission webhook") && strings.Contains(msg, "denied the request") ||
+		strings.Contains(msg, "ValidatingAdmissionPolicy") && strings.Contains(msg, "denied request")
+}
+
+// Delete sends one DELETE. It reports whether the object is gone already;
+// when finalizers hold it, it returns the object as it is now.
+func (o *Objects) Delete(ctx context.Context, namespace, name string) (gone bool, pending *unstructured.Unstructured, err error) {
+	rc, err := o.client.restFor(o.GVR.GroupVersion())
+	if err != nil {
+		return false, nil, err
+	}
+	policy := metav1.DeletePropagationBackground
+	res := rc.Delete().NamespaceIfScoped(namespace, namespace != "").Resource(o.GVR.Resource).Name(name).
+		Body(&metav1.DeleteOptions{PropagationPolicy: &policy}).Do(ctx)
+	body, _ := res.Raw()
+	// Result.Error, unlike Raw, reads the API server's Status into the error.
+	err = res.Error()
+	switch {
+	case IsObjectNotFound(err):
+		o.forget(namespace, name)
+		return true, nil, nil
+	case err != nil:
+		return false, nil, err
+	}
+	// The answer is the object as it is now (or a Status). Finalizers keep
+	// an object: then it is still there, marked for deletion.
+	u := &unstructured.Unstructured{}
+	if err := u.UnmarshalJSON(body); err == nil && u.GetKind() != "Status" && len(u.GetFinalizers()) > 0 {
+		o.remember(namespace, u)
+		return false, u, nil
+	}
+	o.forget(namespace, name)
+	return true, nil, nil
+}

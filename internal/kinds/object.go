@@ -63,7 +63,7 @@ func (k *Kind) specJSON(attrs map[string]tftypes.Value, partial bool) (map[strin
 // normalize turns a spec into the form the API server stores: zero values of
 // OmitZero fields dropped, sets in order, and the kind's Default.
 func (k *Kind) normalize(spec map[string]any) map[string]any {
-	spec = deepCopy(spec).(map[string]any)
+	spec, _ = deepCopy(spec).(map[string]any)
 	omitZero(k.spec(), spec)
 	if k.Default != nil {
 		k.Default(spec)

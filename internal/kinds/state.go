@@ -233,7 +233,7 @@ func hasComputed(a Attr) bool {
 func mergeDynamic(prior tftypes.Value, want, got any) tftypes.Value {
 	m, isMap := got.(map[string]any)
 	t := prior.Type()
-	if !isMap || !(t.Is(tftypes.Object{}) || t.Is(tftypes.Map{})) {
+	if !isMap || (!t.Is(tftypes.Object{}) && !t.Is(tftypes.Map{})) {
 		if Equivalent(want, got) {
 			return prior
 		}

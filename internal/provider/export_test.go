@@ -21,7 +21,7 @@ func NewForTest(now func() time.Time, served ...*kinds.Kind) func() provider.Pro
 			p.now = now
 		}
 		if len(served) > 0 {
-			p.served = served
+			p.served, p.checked = served, served
 		}
 		return p
 	}

@@ -48,8 +48,9 @@ func NewWithOptions(version string, opts Options) func() provider.Provider {
 }
 
 func newProvider(version string, opts Options) *hedgehogProvider {
-	served := slices.Concat([]*kinds.Kind{fabricKind}, hedgehog.Kinds(), opts.Kinds)
-	return &hedgehogProvider{version: version, served: served, now: time.Now, logsOff: opts.LogsOff}
+	own := slices.Concat([]*kinds.Kind{fabricKind}, opts.Kinds)
+	return &hedgehogProvider{version: version, served: slices.Concat(own, hedgehog.Kinds()), checked: own, now: time.Now,
+		logsOff: opts.LogsOff}
 }
 
 type hedgehogProvider struct {
@@ -58,6 +59,9 @@ type hedgehogProvider struct {
 	// resource (unless read-only), a data source and a list data source,
 	// and hedgehog_cluster_health checks each.
 	served []*kinds.Kind
+	// checked are the kinds hedgehog_cluster_health requires (the Hedgehog
+	// API's kinds are installed by Hedgehog, not by this provider).
+	checked []*kinds.Kind
 	// now is the clock every resource gets (through kinds.Config).
 	now     func() time.Time
 	logsOff bool
@@ -84,7 +88,7 @@ func (p *hedgehogProvider) Resources(context.Context) []func() resource.Resource
 }
 
 func (p *hedgehogProvider) DataSources(context.Context) []func() datasource.DataSource {
-	out := []func() datasource.DataSource{newClusterHealthDataSource(p.served, fabricKind)}
+	out := []func() datasource.DataSource{newClusterHealthDataSource(p.checked, fabricKind)}
 	for _, k := range p.served {
 		out = append(out, kinds.NewDataSource(k))
 		if k.ListTypeName != "" {

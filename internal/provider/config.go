@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -70,7 +71,10 @@ func (p *hedgehogProvider) Configure(ctx context.Context, req provider.Configure
 
 	s := r.Settings
 	cfg.Secrets = s.Secrets()
-	key := fmt.Sprintf("%#v|%v|%v|%v|%v", s, opts.RequestTimeout, opts.MaxRetries, opts.QPS, opts.Burst)
+	// The settings by value (JSON follows the exec settings' pointer, %v
+	// would print its address and never match).
+	settings, _ := json.Marshal(s)
+	key := fmt.Sprintf("%s|%v|%v|%v|%v", settings, opts.RequestTimeout, opts.MaxRetries, opts.QPS, opts.Burst)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.cached != nil && p.cached.key == key {

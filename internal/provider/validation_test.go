@@ -28,6 +28,9 @@ func TestAccInvalidConfigurations(t *testing.T) {
 		return acctest.Config("resource \"hedgehog_rbac_setup\" \"x\" {\n" + body + "\n}\n")
 	}
 	data := func(body string) string { return acctest.Config(body) }
+	crds := func(body string) string {
+		return acctest.Config("resource \"hedgehog_crds\" \"x\" {\n" + body + "\n}\n")
+	}
 
 	cases := []struct {
 		name    string
@@ -111,6 +114,9 @@ func TestAccInvalidConfigurations(t *testing.T) {
 			[]string{"rules[0].verbs[0]", "string length must be at least 1"}},
 		{"RBAC empty resource", rbac(`  rules = [{ api_groups = [""], resources = [""], verbs = ["get"] }]`),
 			[]string{"rules[0].resources[0]", "string length must be at least 1"}},
+
+		// hedgehog_crds has one setting, a bool: only its type can be wrong.
+		{"crds delete_on_destroy", crds(`  delete_on_destroy = "sometimes"`), []string{"delete_on_destroy", "bool"}},
 
 		// Data sources.
 		{"fabric data source name", data(`data "hedgehog_fabric" "x" { name = "UPPER" }`),

@@ -20,6 +20,13 @@ import (
 // with the annotation's value as the message.
 const FailApplyAnnotation = "fabricsim.hedgehog-terraform.github.io/fail-apply"
 
+// OfflineAnnotation on a Switch makes its simulated agent silent: the Agent
+// exists, but never reports a heartbeat or an applied generation.
+const OfflineAnnotation = "fabricsim.hedgehog-terraform.github.io/offline"
+
+// HeartbeatInterval is how often a simulated agent reports that it is alive.
+const HeartbeatInterval = 10 * time.Second
+
 // AgentFieldManager is the agent simulator's name in managedFields.
 const AgentFieldManager = "hedgehog-agent-simulator"
 
@@ -64,6 +71,18 @@ func RunAgents(ctx context.Context, client dynamic.Interface, opts AgentOptions)
 	go func() {
 		<-ctx.Done()
 		queue.ShutDown()
+	}()
+	go func() {
+		tick := time.NewTicker(HeartbeatInterval)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+				queue.Add("sync")
+			}
+		}
 	}()
 	s := &agentSim{client: client, opts: opts, stores: stores, pending: map[string]time.Time{}}
 	for {
@@ -121,6 +140,9 @@ func (s *agentSim) sync(ctx context.Context) (time.Duration, error) {
 		want[sw.GetName()] = map[string]any{"role": spec["role"], "description": spec["description"], "switch": spec}
 	}
 	for _, k := range s.opts.Kinds {
+		if k.Applied.AgentField == "" {
+			continue // the agents do not carry this kind
+		}
 		objs, _ := l.List(ctx, k)
 		for _, o := range objs {
 			names, err := k.Applied.Switches(ctx, l, o)
@@ -185,6 +207,9 @@ func (s *agentSim) report(ctx context.Context, a, sw *unstructured.Unstructured)
 	failure := ""
 	if sw != nil {
 		failure = sw.GetAnnotations()[FailApplyAnnotation]
+		if sw.GetAnnotations()[OfflineAnnotation] == "true" {
+			return 0, nil
+		}
 	}
 	now := time.Now().UTC().Format(time.RFC3339)
 	status := map[string]any{"lastHeartbeat": now, "version": "simulated", "lastAppliedGen": state.lastApplied,
@@ -192,7 +217,7 @@ func (s *agentSim) report(ctx context.Context, a, sw *unstructured.Unstructured)
 	remaining := s.opts.Delay - time.Since(first)
 	switch {
 	case state.lastApplied == gen && failure == "":
-		return 0, nil
+		return 0, s.heartbeat(ctx, a, now)
 	case remaining > 0:
 		if state.reason == "ApplyPending" && state.gen == gen {
 			return remaining, nil
@@ -217,6 +242,27 @@ func (s *agentSim) report(ctx context.Context, a, sw *unstructured.Unstructured)
 	_, err := s.client.Resource(s.opts.Agents.GVR(nil)).Namespace(meta.Namespace).ApplyStatus(ctx, a.GetName(), patch,
 		metav1.ApplyOptions{FieldManager: AgentFieldManager, Force: true})
 	return max(remaining, 0), err
+}
+
+// heartbeat reports that an agent with nothing to apply is alive, once its
+// last heartbeat is HeartbeatInterval old.
+func (s *agentSim) heartbeat(ctx context.Context, a *unstructured.Unstructured, now string) error {
+	last, _, _ := unstructured.NestedString(a.Object, "status", "lastHeartbeat")
+	if t, err := time.Parse(time.RFC3339, last); err == nil && time.Since(t) < HeartbeatInterval {
+		return nil
+	}
+	status, _, _ := unstructured.NestedMap(a.Object, "status")
+	if status == nil {
+		return nil
+	}
+	status["lastHeartbeat"] = now
+	patch := &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": a.GetAPIVersion(), "kind": a.GetKind(),
+		"metadata": map[string]any{"name": a.GetName(), "namespace": a.GetNamespace()}, "status": status,
+	}}
+	_, err := s.client.Resource(s.opts.Agents.GVR(nil)).Namespace(meta.Namespace).ApplyStatus(ctx, a.GetName(), patch,
+		metav1.ApplyOptions{FieldManager: AgentFieldManager, Force: true})
+	return err
 }
 
 func condition(status, reason, message string, gen int64) map[string]any {

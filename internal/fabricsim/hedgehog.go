@@ -2,6 +2,7 @@ package fabricsim
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	admissionv1 "k8s.io/api/admission/v1"
@@ -14,6 +15,7 @@ import (
 	"k8s.io/client-go/dynamic"
 
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog/meta"
+	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog/wiring"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/kinds"
 )
 
@@ -26,8 +28,13 @@ type Behaviour struct {
 	Prefix string
 	// NoWebhook: Hedgehog registers no webhook for the kind (SwitchGroup).
 	NoWebhook bool
+	// UpdatePrefix, when set, starts denials of updates instead of Prefix.
+	UpdatePrefix string
 	// Labels are the labels the webhook computes from the spec.
 	Labels func(spec map[string]any) map[string]string
+	// Annotations are the annotations the webhook computes from the spec;
+	// when set, it first removes the annotations it owns (Kind.ServerLabel).
+	Annotations func(spec map[string]any) map[string]string
 	// Cross checks the rules that need other objects, on create and update.
 	Cross func(ctx context.Context, s *Store, u *unstructured.Unstructured) error
 	// Update checks what may not change (old and new object).
@@ -38,18 +45,52 @@ type Behaviour struct {
 }
 
 // Behaviours are the stand-in's Hedgehog kinds.
-var Behaviours = []Behaviour{ipv4NamespaceBehaviour}
+var Behaviours = []Behaviour{ipv4NamespaceBehaviour,
+	switchProfileBehaviour, vlanNamespaceBehaviour, switchGroupBehaviour, switchBehaviour, serverBehaviour, connectionBehaviour}
 
 // FabricConfig is the part of Hedgehog's fabric configuration that its
 // webhooks consult; DefaultFabricConfig is the virtual lab's.
 type FabricConfig struct {
 	ReservedSubnets []string // VPC and External subnets may not overlap these
+	// FabricMode is spine-leaf (leaves need VTEP IPs) or mesh.
+	FabricMode string
+	// Switch addresses: management IPs inside ManagementSubnet and below
+	// ManagementDHCPStart, ControlVIP taken; protocol and VTEP IPs /32s of
+	// their subnets; fabric link IPs /31s of FabricSubnet.
+	ManagementSubnet, ManagementDHCPStart, ControlVIP string
+	ProtocolSubnet, VTEPSubnet, FabricSubnet          string
+	// ASNs: spines use SpineASN, each leaf its own of LeafASNStart..End.
+	SpineASN, LeafASNStart, LeafASNEnd int64
+	// Reserved VLANs: VLAN namespaces may not overlap them.
+	VPCIRBVLANs, TH5WorkaroundVLANs []wiring.VLANRange
+	// Server-facing connections' MTU is at most FabricMTU - ServerFacingMTUOffset.
+	FabricMTU, ServerFacingMTUOffset int64
+	// AllowExtraSwitchProfiles lets users create profiles beyond the built-in ones.
+	AllowExtraSwitchProfiles bool
 }
 
 // DefaultFabricConfig is the fabric configuration of Hedgehog's virtual lab.
 var DefaultFabricConfig = FabricConfig{
-	ReservedSubnets: []string{"172.28.0.0/16", "172.29.0.0/16", "172.30.0.0/16", "172.31.0.0/16"},
+	ReservedSubnets:  []string{"172.28.0.0/16", "172.29.0.0/16", "172.30.0.0/16", "172.31.0.0/16"},
+	FabricMode:       "spine-leaf",
+	ManagementSubnet: "172.30.0.0/21", ManagementDHCPStart: "172.30.4.0", ControlVIP: "172.30.0.1/32",
+	ProtocolSubnet: "172.30.8.0/22", VTEPSubnet: "172.30.12.0/22", FabricSubnet: "172.30.128.0/17",
+	SpineASN: 65100, LeafASNStart: 65101, LeafASNEnd: 65533,
+	VPCIRBVLANs: []wiring.VLANRange{{From: 3000, To: 3899}}, TH5WorkaroundVLANs: []wiring.VLANRange{{From: 3900, To: 3999}},
+	FabricMTU: 9100, ServerFacingMTUOffset: 64,
 }
+
+// Bare marks a denial that upstream returns without the webhook's prefix.
+func Bare(err error) error {
+	if err == nil {
+		return nil
+	}
+	return bare{err}
+}
+
+type bare struct{ error }
+
+func (b bare) Unwrap() error { return b.error }
 
 // Hedgehog is the stand-in for the Hedgehog fabric controller's admission
 // webhooks: defaults, the rules of each kind (with upstream's messages), the
@@ -114,19 +155,30 @@ func (h *Hedgehog) Mutate(_ context.Context, _ admissionv1.Operation, u *unstruc
 		b.Kind.Default(spec)
 	}
 	u.Object["spec"] = spec
-	labels := map[string]string{}
-	for k, v := range u.GetLabels() {
-		if !meta.ServerLabel(k) {
-			labels[k] = v
-		}
+	if b.Kind.ServerLabel != nil {
+		u.SetLabels(recompute(u.GetLabels(), b.Kind.ServerLabel, b.Labels, spec))
 	}
-	if b.Labels != nil {
-		for k, v := range b.Labels(spec) {
-			labels[k] = v
-		}
+	if b.Annotations != nil {
+		u.SetAnnotations(recompute(u.GetAnnotations(), b.Kind.ServerLabel, b.Annotations, spec))
 	}
-	u.SetLabels(labels)
 	return nil
+}
+
+// recompute drops the keys the webhook owns and adds the ones it computes.
+func recompute(have map[string]string, owned func(string) bool, computed func(map[string]any) map[string]string,
+	spec map[string]any) map[string]string {
+	out := map[string]string{}
+	for k, v := range have {
+		if owned == nil || !owned(k) {
+			out[k] = v
+		}
+	}
+	if computed != nil {
+		for k, v := range computed(spec) {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // Validate checks a create, update or delete as Hedgehog's validating
@@ -140,11 +192,16 @@ func (h *Hedgehog) Validate(ctx context.Context, op admissionv1.Operation, u, ol
 	if !ok {
 		return nil
 	}
+	prefix := b.Prefix
+	if op == admissionv1.Update && b.UpdatePrefix != "" {
+		prefix = b.UpdatePrefix
+	}
 	deny := func(err error) error {
-		if err == nil {
-			return nil
+		var plain bare
+		if err == nil || errors.As(err, &plain) {
+			return err
 		}
-		return fmt.Errorf("%s: %w", b.Prefix, err)
+		return fmt.Errorf("%s: %w", prefix, err)
 	}
 	if op == admissionv1.Delete {
 		if b.DeleteBlocked == nil {
@@ -162,8 +219,10 @@ func (h *Hedgehog) Validate(ctx context.Context, op admissionv1.Operation, u, ol
 	}
 	if b.Kind.Check != nil {
 		spec, _, _ := unstructured.NestedMap(u.Object, "spec")
-		if problems := b.Kind.Check(u.GetName(), spec); len(problems) > 0 {
-			return deny(fmt.Errorf("%s", problems[0].Message))
+		for _, p := range b.Kind.Check(u.GetName(), spec) {
+			if !p.PlanOnly { // rules the provider adds at plan time, beyond the API's
+				return deny(fmt.Errorf("%s", p.Message))
+			}
 		}
 	}
 	if b.Cross != nil {

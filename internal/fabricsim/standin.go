@@ -47,6 +47,10 @@ func StartStandIn(ctx context.Context, dyn dynamic.Interface, typed kubernetes.I
 	if err != nil {
 		return nil, err
 	}
+	if err := SeedSwitchProfiles(ctx, dyn); err != nil {
+		_ = w.Stop(ctx)
+		return nil, err
+	}
 	var applied []*kinds.Kind
 	for _, k := range hedgehog.Kinds() {
 		if k.Applied != nil {

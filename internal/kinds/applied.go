@@ -25,7 +25,9 @@ type AppliedRule struct {
 	// Agents is the Agent kind.
 	Agents *Kind
 	// AgentField is the map in Agent.spec that carries this kind's objects
-	// by name, such as "vpcs".
+	// by name, such as "vpcs". Empty: the Agents do not carry the object
+	// (a Server, a SwitchGroup), and the wait is for the switches to have
+	// applied their current generation.
 	AgentField string
 	// Switches names the switches that carry the object u.
 	Switches func(ctx context.Context, l Lookup, u *unstructured.Unstructured) ([]string, error)
@@ -80,6 +82,9 @@ func ReadAgent(u *unstructured.Unstructured) AgentState {
 // carries tells whether the agent's spec holds the object as it is now
 // (spec nil: holds no object of that name).
 func (s AgentState) carries(field, name string, spec map[string]any) bool {
+	if field == "" {
+		return true
+	}
 	objs, _ := s.Spec[field].(map[string]any)
 	got, present := objs[name]
 	if spec == nil {

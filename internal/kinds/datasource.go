@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -101,24 +102,56 @@ func (d *ListDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 	for _, a := range k.objectAttrs() {
 		attrs += fmt.Sprintf("`%s`, ", a.Name)
 	}
+	attributes := map[string]dschema.Attribute{
+		"namespace": dschema.StringAttribute{Optional: true, Validators: []validator.String{DNSLabel(),
+			stringvalidator.ConflictsWith(path.MatchRoot("all_namespaces"))},
+			MarkdownDescription: "The namespace to list. Defaults to " + k.namespaceDoc() + "; conflicts with `all_namespaces`."},
+		"all_namespaces": dschema.BoolAttribute{Optional: true,
+			MarkdownDescription: "List every namespace (needs the right to list " + k.Plural + " cluster-wide). Default `false`."},
+		"label_selector": dschema.StringAttribute{Optional: true, Validators: []validator.String{selector{labels: true}},
+			MarkdownDescription: "A Kubernetes label selector, such as `site=ams1,tier in (prod)`."},
+		"field_selector": dschema.StringAttribute{Optional: true, Validators: []validator.String{selector{}},
+			MarkdownDescription: "A Kubernetes field selector; custom resources support `metadata.name` and `metadata.namespace`."},
+		"names": dschema.ListAttribute{Computed: true, ElementType: types.StringType,
+			MarkdownDescription: "The names of the objects found, sorted (by namespace, then name)."},
+		k.ListTypeName: k.itemsAttribute(attrs),
+	}
+	for _, f := range k.ListFilters {
+		attributes[f.Name] = dschema.StringAttribute{Optional: true, Validators: f.String, MarkdownDescription: f.Description}
+	}
 	resp.Schema = dschema.Schema{
 		MarkdownDescription: fmt.Sprintf("Lists %s objects, in one namespace or in all, optionally narrowed by label and field "+
-			"selectors. Pagination is followed to the end.", k.Kind),
-		Attributes: map[string]dschema.Attribute{
-			"namespace": dschema.StringAttribute{Optional: true, Validators: []validator.String{DNSLabel(),
-				stringvalidator.ConflictsWith(path.MatchRoot("all_namespaces"))},
-				MarkdownDescription: "The namespace to list. Defaults to " + k.namespaceDoc() + "; conflicts with `all_namespaces`."},
-			"all_namespaces": dschema.BoolAttribute{Optional: true,
-				MarkdownDescription: "List every namespace (needs the right to list " + k.Plural + " cluster-wide). Default `false`."},
-			"label_selector": dschema.StringAttribute{Optional: true, Validators: []validator.String{selector{labels: true}},
-				MarkdownDescription: "A Kubernetes label selector, such as `site=ams1,tier in (prod)`."},
-			"field_selector": dschema.StringAttribute{Optional: true, Validators: []validator.String{selector{}},
-				MarkdownDescription: "A Kubernetes field selector; custom resources support `metadata.name` and `metadata.namespace`."},
-			"names": dschema.ListAttribute{Computed: true, ElementType: types.StringType,
-				MarkdownDescription: "The names of the objects found, sorted (by namespace, then name)."},
-			k.ListTypeName: k.itemsAttribute(attrs),
-		},
+			"selectors%s. Pagination is followed to the end.", k.Kind, k.filtersDoc()),
+		Attributes: attributes,
 	}
+}
+
+// filtersDoc names the kind's list filters for the list data source's
+// description.
+func (k *Kind) filtersDoc() string {
+	if len(k.ListFilters) == 0 {
+		return ""
+	}
+	names := make([]string, len(k.ListFilters))
+	for i, f := range k.ListFilters {
+		names[i] = "`" + f.Name + "`"
+	}
+	return " and by " + strings.Join(names, ", ")
+}
+
+// listSelector joins the label selector the configuration gives with the
+// terms of the list filters that are set (by filter name).
+func (k *Kind) listSelector(given string, values map[string]string) string {
+	terms := []string{}
+	if given != "" {
+		terms = append(terms, given)
+	}
+	for _, f := range k.ListFilters {
+		if v, ok := values[f.Name]; ok {
+			terms = append(terms, f.Selector(v))
+		}
+	}
+	return strings.Join(terms, ",")
 }
 
 func (d *ListDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
@@ -135,7 +168,21 @@ func (d *ListDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	for name, target := range map[string]any{"namespace": &namespace, "label_selector": &labelSel, "field_selector": &fieldSel, "all_namespaces": &all} {
 		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(name), target)...)
 	}
+	filters := map[string]string{}
+	for _, f := range d.kind.ListFilters {
+		var v types.String
+		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(f.Name), &v)...)
+		if !v.IsNull() {
+			filters[f.Name] = v.ValueString()
+		}
+	}
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	selector := d.kind.listSelector(labelSel.ValueString(), filters)
+	if _, err := labels.Parse(selector); err != nil {
+		resp.Diagnostics.AddError("Invalid List Filter", fmt.Sprintf("The label selector %q built from label_selector and the "+
+			"filters is not valid: %v.", selector, err))
 		return
 	}
 	ns := d.kind.namespace(d.cfg)
@@ -146,7 +193,7 @@ func (d *ListDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 		ns = namespace.ValueString()
 	}
 	api := d.kind.objects(d.cfg)
-	items, err := api.List(ctx, ns, metav1.ListOptions{LabelSelector: labelSel.ValueString(), FieldSelector: fieldSel.ValueString()})
+	items, err := api.List(ctx, ns, metav1.ListOptions{LabelSelector: selector, FieldSelector: fieldSel.ValueString()})
 	if err != nil {
 		summary, detail := d.cfg.Client.Explain(err, api.Target("list", ns, ""))
 		resp.Diagnostics.AddError(summary, detail)
@@ -195,6 +242,13 @@ func (d *ListDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 		"field_selector":    tftypes.NewValue(tftypes.String, nilIfEmpty(fieldSel)),
 		"names":             tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, names),
 		d.kind.ListTypeName: found,
+	}
+	for _, f := range d.kind.ListFilters {
+		v, ok := filters[f.Name]
+		out[f.Name] = tftypes.NewValue(tftypes.String, nil)
+		if ok {
+			out[f.Name] = tftypes.NewValue(tftypes.String, v)
+		}
 	}
 	resp.State.Raw = tftypes.NewValue(req.Config.Raw.Type(), out)
 }

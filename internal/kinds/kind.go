@@ -61,6 +61,11 @@ type Attr struct {
 	// absent are the same.
 	OmitZero bool
 	Default  any // int64, bool or string: optional with this default
+	// Ref, on a string attribute (or a list or set of strings), says that
+	// its value names an object of another kind: the configuration
+	// generator writes a reference to that object's resource, so that
+	// Terraform orders creates and deletes.
+	Ref *Ref
 	// Description says what the attribute is, its default and its rules.
 	Description string
 	String      []validator.String
@@ -69,6 +74,14 @@ type Attr struct {
 	Set         []validator.Set
 	Map         []validator.Map
 	Object      []validator.Object
+}
+
+// Ref names the kind an attribute refers to.
+type Ref struct {
+	Kind string // the Kubernetes kind, such as Switch
+	// Device: the value is "<name>/<rest>" (a port such as leaf-01/E1/1),
+	// and only the part before the first "/" names the object.
+	Device bool
 }
 
 // StringElem, BoolElem and Int64Elem are element declarations for lists,
@@ -94,10 +107,13 @@ type Kind struct {
 	Namespace string
 	// NameRules are more plan-time rules for the object's name.
 	NameRules []validator.String
-	// ServerLabel, when set, tells label keys that the server removes and
-	// computes itself: the configuration may not set them, and they are
-	// never read into the state.
+	// ServerLabel, when set, tells label and annotation keys that the
+	// server removes and computes itself: the configuration may not set
+	// them, and they are never read into the state.
 	ServerLabel func(key string) bool
+	// ListFilters are more arguments of the list data source, each a label
+	// that the API server keeps on every object of the kind.
+	ListFilters []ListFilter
 	// NameInSpec, when set, is a spec field that mirrors metadata.name.
 	NameInSpec string
 	Spec       []Attr
@@ -140,6 +156,21 @@ type Kind struct {
 type Problem struct {
 	Path    []any
 	Message string
+	// PlanOnly marks a rule the provider enforces at plan time although the
+	// API itself accepts the object (a deprecated member, a second member
+	// the API would ignore): stand-ins of the API skip it.
+	PlanOnly bool
+}
+
+// ListFilter is an optional argument of a kind's list data source that
+// narrows the list by a label the API server keeps on every object.
+type ListFilter struct {
+	Name        string // the argument, such as "switch"
+	Description string
+	// Selector is the label selector term for a value, such as
+	// "switch.fabric.githedgehog.com/leaf-01=true".
+	Selector func(value string) string
+	String   []validator.String
 }
 
 // Config is what every resource and data source gets from the provider

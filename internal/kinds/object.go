@@ -158,11 +158,15 @@ func (k *Kind) metaValues(u *unstructured.Unstructured, prior map[string]tftypes
 		"name":             tftypes.NewValue(tftypes.String, u.GetName()),
 		"namespace":        tftypes.NewValue(tftypes.String, u.GetNamespace()),
 		"labels":           managedKeys(u.GetLabels(), prior["labels"], all, k.skippedLabel),
-		"annotations":      managedKeys(u.GetAnnotations(), prior["annotations"], all, func(key string) bool { return skippedAnnotations[key] }),
+		"annotations":      managedKeys(u.GetAnnotations(), prior["annotations"], all, k.skippedAnnotation),
 		"uid":              tftypes.NewValue(tftypes.String, string(u.GetUID())),
 		"generation":       tftypes.NewValue(tftypes.Number, new(big.Float).SetInt64(u.GetGeneration())),
 		"resource_version": tftypes.NewValue(tftypes.String, u.GetResourceVersion()),
 	}
+}
+
+func (k *Kind) skippedAnnotation(key string) bool {
+	return skippedAnnotations[key] || (k.ServerLabel != nil && k.ServerLabel(key))
 }
 
 func (k *Kind) skippedLabel(key string) bool {

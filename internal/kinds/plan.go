@@ -158,10 +158,13 @@ func (r *Resource) ValidateConfig(_ context.Context, req resource.ValidateConfig
 		return
 	}
 	if k.ServerLabel != nil {
-		for key := range strMap(config["labels"]) {
-			if k.ServerLabel(key) {
-				resp.Diagnostics.AddAttributeError(path.Root("labels").AtMapKey(key), "Label Set By The Server", fmt.Sprintf(
-					"Attribute labels[%q]: the %s API removes every label like this one and computes its own; leave it out.", key, k.Kind))
+		for _, field := range []string{"labels", "annotations"} {
+			for key := range strMap(config[field]) {
+				if k.ServerLabel(key) {
+					resp.Diagnostics.AddAttributeError(path.Root(field).AtMapKey(key), "Key Set By The Server", fmt.Sprintf(
+						"Attribute %s[%q]: the %s API removes every key like this one from %s and computes its own; leave it out.",
+						field, key, k.Kind, field))
+				}
 			}
 		}
 	}

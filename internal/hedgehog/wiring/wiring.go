@@ -5,10 +5,8 @@ package wiring
 
 import (
 	"context"
+	"slices"
 
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-
-	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog/agent"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog/meta"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/kinds"
 )
@@ -20,22 +18,42 @@ const (
 )
 
 // Kinds are the kinds of the API, in the order that creates need.
-var Kinds = []*kinds.Kind{Switch}
+var Kinds = []*kinds.Kind{SwitchProfile, VLANNamespace, SwitchGroup, Switch, Server, Connection}
 
-// Switch is a switch of the fabric.
-var Switch = &kinds.Kind{
-	TypeName: "switch", ListTypeName: "switches",
-	Group: Group, Version: Version, Kind: "Switch", Plural: "switches", Namespace: meta.Namespace,
-	ServerLabel: meta.ServerLabel,
-	Description: "A Hedgehog switch (`switches.wiring.githedgehog.com/v1beta1`).",
-	Spec: []kinds.Attr{
-		{Name: "role", JSON: "role", Type: kinds.String, Required: true, Description: "The switch's role."},
-		{Name: "description", JSON: "description", Type: kinds.String, Description: "Free text."},
-		{Name: "profile", JSON: "profile", Type: kinds.String, Description: "The SwitchProfile."},
-	},
-	Applied: &kinds.AppliedRule{Agents: agent.Agent, AgentField: "switches",
-		Description: "the switch's agent has applied the switch's configuration.",
-		Switches: func(_ context.Context, _ kinds.Lookup, u *unstructured.Unstructured) ([]string, error) {
-			return []string{u.GetName()}, nil
-		}},
+// Labels the webhooks keep on wiring objects (list data sources and the
+// stand-in select by them).
+const (
+	LabelConnectionType = "fabric.githedgehog.com/connection-type"
+	LabelProfile        = "fabric.githedgehog.com/profile"
+	LabelVPC            = "fabric.githedgehog.com/vpc"
+)
+
+// SwitchLabel, ServerLabel, SwitchGroupLabel and VLANNamespaceLabel are the
+// "<prefix>/<name>: true" labels of objects that use a switch, a server, a
+// switch group or a VLAN namespace.
+func SwitchLabel(name string) string        { return "switch.fabric.githedgehog.com/" + name }
+func ServerLabel(name string) string        { return "server.fabric.githedgehog.com/" + name }
+func SwitchGroupLabel(name string) string   { return "switchgroup.fabric.githedgehog.com/" + name }
+func VLANNamespaceLabel(name string) string { return "vlanns.fabric.githedgehog.com/" + name }
+
+// switchesWhere names the switches whose spec matches.
+func switchesWhere(ctx context.Context, l kinds.Lookup, match func(spec map[string]any) bool) ([]string, error) {
+	switches, err := l.List(ctx, Switch)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, sw := range switches {
+		spec, _ := sw.Object["spec"].(map[string]any)
+		if match(spec) {
+			out = append(out, sw.GetName())
+		}
+	}
+	return out, nil
+}
+
+// containsString tells whether the list at field holds value.
+func containsString(spec map[string]any, field, value string) bool {
+	l, _ := meta.List(spec, field)
+	return slices.Contains(meta.Strings(l), value)
 }

@@ -1,0 +1,68 @@
+package kinds
+
+import (
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+)
+
+// A list filter is one more term of the label selector; filters left out add
+// nothing, and the configuration's own selector comes first.
+func TestListSelectorJoinsFilters(t *testing.T) {
+	k := &Kind{ListFilters: []ListFilter{
+		{Name: "switch", Selector: func(v string) string { return "switch.example.com/" + v + "=true" }},
+		{Name: "type", Selector: func(v string) string { return "example.com/type=" + v }},
+	}}
+	for _, c := range []struct {
+		given   string
+		filters map[string]string
+		want    string
+	}{
+		{"", nil, ""},
+		{"site=ams1", nil, "site=ams1"},
+		{"", map[string]string{"type": "fabric"}, "example.com/type=fabric"},
+		{"site=ams1", map[string]string{"type": "fabric", "switch": "leaf-01"},
+			"site=ams1,switch.example.com/leaf-01=true,example.com/type=fabric"},
+	} {
+		if got := k.listSelector(c.given, c.filters); got != c.want {
+			t.Errorf("listSelector(%q, %v) = %q, want %q", c.given, c.filters, got, c.want)
+		}
+	}
+}
+
+// Keys the server computes are never read into the state, among annotations
+// as among labels.
+func TestServerKeysStayOutOfTheState(t *testing.T) {
+	k := &Kind{ServerLabel: func(key string) bool { return key == "server.example.com/x" }}
+	u := &unstructured.Unstructured{Object: map[string]any{"metadata": map[string]any{
+		"name": "a", "namespace": "default",
+		"labels":      map[string]any{"server.example.com/x": "1", "team": "net"},
+		"annotations": map[string]any{"server.example.com/x": "1", "note": "hi"},
+	}}}
+	vals := k.metaValues(u, nil, imported)
+	for _, field := range []string{"labels", "annotations"} {
+		var m map[string]tftypes.Value
+		if err := vals[field].As(&m); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := m["server.example.com/x"]; ok || len(m) != 1 {
+			t.Errorf("%s = %v, want only the user's key", field, m)
+		}
+	}
+}
+
+// An Agent that does not carry a kind's objects (AgentField empty) counts as
+// carrying it: the wait is for the generation alone.
+func TestAgentsThatDoNotCarryTheKind(t *testing.T) {
+	s := AgentState{Spec: map[string]any{"vpcs": map[string]any{"v1": map[string]any{"a": "b"}}}}
+	if !s.carries("", "anything", map[string]any{"x": "y"}) {
+		t.Error("an empty AgentField must count as carried")
+	}
+	if s.carries("vpcs", "v2", map[string]any{}) {
+		t.Error("an object the Agent does not hold is not carried")
+	}
+	if !s.carries("vpcs", "v1", map[string]any{"a": "b"}) {
+		t.Error("an object the Agent holds as it is now is carried")
+	}
+}

@@ -111,7 +111,9 @@ func TestVLANNamespaceWebhook(t *testing.T) {
 	lab := DefaultFabricConfig
 	lab.VPCIRBVLANs = []wiring.VLANRange{{From: 3000, To: 3199}}
 	h := standIn(t, lab)
-	ns := func(ranges string) string { return vlab + "VLANNamespace\nmetadata: {name: ns-1}\nspec: {ranges: " + ranges + "}" }
+	ns := func(ranges string) string {
+		return vlab + "VLANNamespace\nmetadata: {name: ns-1}\nspec: {ranges: " + ranges + "}"
+	}
 	for _, c := range []struct{ name, obj, want string }{
 		{"reserved IRB VLANs", ns("[{from: 2900, to: 3000}]"),
 			"failed to validate vlannamespace: ranges overlap with Fabric reserved VLANs: VLAN ranges overlap: 2900-3000 and 3000-3199"},
@@ -142,7 +144,9 @@ func TestConnectionWebhook(t *testing.T) {
 		vlab+`Connection
 metadata: {name: fabric-2}
 spec: {fabric: {links: [{spine: {port: spine-01/E1/1, ip: 172.30.128.40/31}, leaf: {port: leaf-01/E1/1, ip: 172.30.128.41/31}}]}}`)
-	conn := func(name, spec string) string { return vlab + "Connection\nmetadata: {name: " + name + "}\nspec: " + spec }
+	conn := func(name, spec string) string {
+		return vlab + "Connection\nmetadata: {name: " + name + "}\nspec: " + spec
+	}
 	for _, c := range []struct{ name, obj, want string }{
 		{"default route twice", conn("c1", `{staticExternal: {link: {switch: {port: leaf-02/E1/9, ip: 192.168.1.2/24,
   nextHop: 192.168.1.1, subnets: [0.0.0.0/0, 0.0.0.0/0]}}}}`),

@@ -13,6 +13,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
+	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/generate"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/provider"
 )
 
@@ -20,6 +21,10 @@ import (
 var version = "dev"
 
 func main() {
+	// Terraform starts providers without arguments; `generate` is for people.
+	if len(os.Args) > 1 && os.Args[1] == "generate" {
+		os.Exit(generate.Main(os.Args[2:], os.Stdout, os.Stderr))
+	}
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "start the provider for a debugger (delve) and print its reattach configuration")
 	flag.Parse()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
@@ -13,10 +14,13 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/kubernetes"
 
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/fabricsim"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog/meta"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/kinds"
+	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/testcluster"
 )
 
 // InstallKinds installs the test CRDs of kinds (derived from their
@@ -124,4 +128,40 @@ func Expect(u *unstructured.Unstructured, want any, path ...string) error {
 		return fmt.Errorf("%s %s: %v is %#v, want %#v", u.GetKind(), u.GetName(), path, got, want)
 	}
 	return nil
+}
+
+// OwnCluster is a local control plane for one test, stopped when the test
+// ends: for configurations with fixed names and addresses (a whole example
+// fabric) that would collide with the other tests on the shared cluster.
+// With hedgehog, it runs the Hedgehog stand-in too.
+type OwnCluster struct {
+	Kubeconfig string
+	Dynamic    dynamic.Interface
+}
+
+// StartOwnCluster starts an OwnCluster.
+func StartOwnCluster(t *testing.T, hedgehog bool) *OwnCluster {
+	t.Helper()
+	PreCheck(t)
+	ctx := context.Background()
+	cluster, err := testcluster.Start(ctx, testcluster.Options{BinDir: filepath.Join(Root, ".tools", "bin"),
+		Dir: filepath.Join(t.TempDir(), "cluster")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cluster.Stop() })
+	cfg, err := cluster.RESTConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dyn := dynamic.NewForConfigOrDie(cfg)
+	if hedgehog {
+		s, err := fabricsim.StartStandIn(ctx, dyn, kubernetes.NewForConfigOrDie(cfg), fabricsim.StandInOptions{
+			Host: "127.0.0.1", AgentDelay: AgentDelay, Fabric: fabricsim.DefaultFabricConfig})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = s.Stop(context.Background()) })
+	}
+	return &OwnCluster{Kubeconfig: cluster.KubeconfigPath(), Dynamic: dyn}
 }

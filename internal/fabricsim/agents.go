@@ -2,6 +2,7 @@ package fabricsim
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -137,7 +138,13 @@ func (s *agentSim) sync(ctx context.Context) (time.Duration, error) {
 	want := map[string]map[string]any{} // switch → Agent spec
 	for _, sw := range switches {
 		spec := Spec(sw)
-		want[sw.GetName()] = map[string]any{"role": spec["role"], "description": spec["description"], "switch": spec}
+		agentSpec := map[string]any{"switch": spec}
+		for _, field := range []string{"role", "description"} {
+			if v, ok := spec[field]; ok && v != nil { // an explicit null would be refused
+				agentSpec[field] = v
+			}
+		}
+		want[sw.GetName()] = agentSpec
 	}
 	for _, k := range s.opts.Kinds {
 		if k.Applied.AgentField == "" {
@@ -165,6 +172,7 @@ func (s *agentSim) sync(ctx context.Context) (time.Duration, error) {
 	}
 	api := s.client.Resource(s.opts.Agents.GVR(nil)).Namespace(meta.Namespace)
 	var again time.Duration
+	var errs []error // one switch's failure must not hold up the others
 	for name, spec := range want {
 		agent := &unstructured.Unstructured{Object: map[string]any{
 			"apiVersion": s.opts.Agents.APIVersion(nil), "kind": s.opts.Agents.Kind,
@@ -172,12 +180,14 @@ func (s *agentSim) sync(ctx context.Context) (time.Duration, error) {
 		}}
 		cur, err := api.Apply(ctx, name, agent, metav1.ApplyOptions{FieldManager: AgentFieldManager, Force: true})
 		if err != nil {
-			return 0, err
+			errs = append(errs, fmt.Errorf("agent %s: %w", name, err))
+			continue
 		}
 		sw, _ := storeLookup{s.stores}.Get(ctx, s.opts.Switches, name)
 		wait, err := s.report(ctx, cur, sw)
 		if err != nil {
-			return 0, err
+			errs = append(errs, fmt.Errorf("agent %s: %w", name, err))
+			continue
 		}
 		if wait > 0 && (again == 0 || wait < again) {
 			again = wait
@@ -189,7 +199,7 @@ func (s *agentSim) sync(ctx context.Context) (time.Duration, error) {
 			_ = api.Delete(ctx, a.GetName(), metav1.DeleteOptions{})
 		}
 	}
-	return again, nil
+	return again, errors.Join(errs...)
 }
 
 // report writes what the agent says about its current generation: pending

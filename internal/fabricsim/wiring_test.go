@@ -129,7 +129,7 @@ func TestVLANNamespaceWebhook(t *testing.T) {
 			t.Errorf("%s: got %q, want %q", c.name, got, c.want)
 		}
 	}
-	if _, stored := admit(t, h, ns("[{from: 3500, to: 4500}]"), ""); stored.Object["spec"].(map[string]any)["ranges"] != nil {
+	if _, stored := admit(t, h, ns("[{from: 3500, to: 4500}]"), ""); Spec(stored)["ranges"] != nil {
 		t.Error("an invalid range must leave the stored object without ranges")
 	}
 }

@@ -116,7 +116,7 @@ func countObjects(ctx context.Context, c *kube.Client, gvr schema.GroupVersionRe
 // permissions asks, for each kind and verb, whether the subject may do it
 // in the namespace: through a SelfSubjectAccessReview, or a
 // SubjectAccessReview for a service account.
-func permissions(ctx context.Context, c *kube.Client, kinds []Kind, opts Options, out []KindReport) (string, []string) {
+func permissions(ctx context.Context, c *kube.Client, kinds []Kind, opts Options, out []KindReport) (string, []kindProblem) {
 	subject := "the provider's identity (" + c.Identity + ")"
 	if opts.ServiceAccount != "" {
 		subject = "system:serviceaccount:" + strings.Replace(opts.ServiceAccount, "/", ":", 1)
@@ -131,7 +131,7 @@ func permissions(ctx context.Context, c *kube.Client, kinds []Kind, opts Options
 			wg.Go(func() {
 				slots <- struct{}{}
 				defer func() { <-slots }()
-				ok, err := review(ctx, c, opts, &authorizationv1.ResourceAttributes{Namespace: opts.Namespace, Verb: verb,
+				ok, err := review(ctx, c, opts, &authorizationv1.ResourceAttributes{Namespace: k.namespace(opts), Verb: verb,
 					Group: k.GVR.Group, Resource: k.GVR.Resource})
 				mu.Lock()
 				defer mu.Unlock()
@@ -144,18 +144,13 @@ func permissions(ctx context.Context, c *kube.Client, kinds []Kind, opts Options
 	}
 	wg.Wait()
 	if firstErr != nil {
-		return subject, []string{fmt.Sprintf("cannot review the rights of %s: %v", subject, firstErr)}
+		return subject, []kindProblem{{-1, fmt.Sprintf("cannot review the rights of %s: %v", subject, firstErr)}}
 	}
-	var problems []string
-	for _, k := range out {
-		var denied []string
-		for j, ok := range k.Allowed {
-			if !ok {
-				denied = append(denied, Verbs[j])
-			}
-		}
-		if len(denied) > 0 {
-			problems = append(problems, fmt.Sprintf("%s may not %s %s in namespace %q", subject, strings.Join(denied, ", "), k.CRD(), opts.Namespace))
+	var problems []kindProblem
+	for i, k := range out {
+		if denied := k.Denied(); len(denied) > 0 {
+			problems = append(problems, kindProblem{i, fmt.Sprintf("%s may not %s %s in namespace %q", subject,
+				strings.Join(denied, ", "), k.CRD(), k.namespace(opts))})
 		}
 	}
 	return subject, problems

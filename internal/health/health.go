@@ -28,6 +28,27 @@ type Kind struct {
 	// Installer says what installs the CRD, when the caller knows, such as
 	// "the hedgehog_crds resource"; a missing CRD's problem names it.
 	Installer string
+	// Namespace, when set, is the only namespace the kind's objects live
+	// in: rights are checked there instead of in Options.Namespace.
+	Namespace string
+	// ReadOnly kinds need only the rights to read (get, list, watch).
+	ReadOnly bool
+	// Optional kinds are checked and reported, but their problems are not
+	// the cluster's (Report.Problems): a cluster may well lack them.
+	Optional bool
+}
+
+// readVerbs are the verbs a read-only kind needs.
+var readVerbs = map[string]bool{"get": true, "list": true, "watch": true}
+
+// needs tells whether the kind needs a verb.
+func (k Kind) needs(verb string) bool { return !k.ReadOnly || readVerbs[verb] }
+
+func (k Kind) namespace(opts Options) string {
+	if k.Namespace != "" {
+		return k.Namespace
+	}
+	return opts.Namespace
 }
 
 // CRD is the name of the kind's CustomResourceDefinition.
@@ -84,22 +105,32 @@ type KindReport struct {
 	Count      int64
 	// Allowed tells, for each of Verbs, whether it is allowed.
 	Allowed []bool
+	// Problems are the kind's own: its CRD, and the rights it lacks.
+	Problems []string
 }
 
-// Permitted tells whether every verb is allowed on the kind.
+// Permitted tells whether every verb the kind needs is allowed.
 func (k KindReport) Permitted() bool {
-	for _, ok := range k.Allowed {
-		if !ok {
-			return false
+	return len(k.Allowed) == len(Verbs) && len(k.Denied()) == 0
+}
+
+// Denied are the verbs the kind needs that are not allowed, in the order of
+// Verbs.
+func (k KindReport) Denied() []string {
+	denied := []string{}
+	for i, ok := range k.Allowed {
+		if !ok && k.needs(Verbs[i]) {
+			denied = append(denied, Verbs[i])
 		}
 	}
-	return len(k.Allowed) == len(Verbs)
+	return denied
 }
 
 // Check runs every check at once, each bounded by opts.Timeout.
 func Check(ctx context.Context, c *kube.Client, kinds []Kind, opts Options) *Report {
 	r := &Report{Kinds: make([]KindReport, len(kinds))}
-	var apiProblems, nodeProblems, rightsProblems []string
+	var apiProblems, nodeProblems []string
+	var rightsProblems []kindProblem
 	kindProblems := make([][]string, len(kinds))
 	checks := []func(context.Context){
 		func(ctx context.Context) { apiProblems = apiServer(ctx, c, opts.Timeout, &r.APIServer) },
@@ -108,7 +139,7 @@ func Check(ctx context.Context, c *kube.Client, kinds []Kind, opts Options) *Rep
 	}
 	for i, k := range kinds {
 		r.Kinds[i].Kind = k
-		checks = append(checks, func(ctx context.Context) { kindProblems[i] = crd(ctx, c, opts.Namespace, &r.Kinds[i]) })
+		checks = append(checks, func(ctx context.Context) { kindProblems[i] = crd(ctx, c, k.namespace(opts), &r.Kinds[i]) })
 	}
 	var wg sync.WaitGroup
 	for _, check := range checks {
@@ -120,9 +151,27 @@ func Check(ctx context.Context, c *kube.Client, kinds []Kind, opts Options) *Rep
 	}
 	wg.Wait()
 	r.Problems = append(append([]string{}, apiProblems...), nodeProblems...)
-	for _, p := range kindProblems {
-		r.Problems = append(r.Problems, p...)
+	for i, p := range kindProblems {
+		r.Kinds[i].Problems = append(r.Kinds[i].Problems, p...)
+		if !kinds[i].Optional {
+			r.Problems = append(r.Problems, p...)
+		}
 	}
-	r.Problems = append(r.Problems, rightsProblems...)
+	for _, p := range rightsProblems {
+		if p.kind < 0 {
+			r.Problems = append(r.Problems, p.text)
+			continue
+		}
+		r.Kinds[p.kind].Problems = append(r.Kinds[p.kind].Problems, p.text)
+		if !kinds[p.kind].Optional {
+			r.Problems = append(r.Problems, p.text)
+		}
+	}
 	return r
+}
+
+// kindProblem is a problem of one kind (kind: its index), or of all (-1).
+type kindProblem struct {
+	kind int
+	text string
 }

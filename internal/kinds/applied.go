@@ -122,7 +122,9 @@ func (r *Resource) waitApplied(ctx context.Context, u *unstructured.Unstructured
 	for _, sw := range switches {
 		_, err := agents.WaitFor(ctx, rule.Agents.namespace(r.cfg), sw, asCondition(func(a *unstructured.Unstructured) (bool, error) {
 			if a == nil {
-				return false, nil // not registered yet
+				// Not registered yet; after a delete, a switch without an
+				// Agent (the switch itself deleted) carries nothing.
+				return deleted, nil
 			}
 			s := ReadAgent(a)
 			if !s.carries(rule.AgentField, u.GetName(), spec) {

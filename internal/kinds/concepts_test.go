@@ -1,6 +1,7 @@
 package kinds
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -64,5 +65,45 @@ func TestAgentsThatDoNotCarryTheKind(t *testing.T) {
 	}
 	if !s.carries("vpcs", "v1", map[string]any{"a": "b"}) {
 		t.Error("an object the Agent holds as it is now is carried")
+	}
+}
+
+// A Computed set that the configuration sets, and that the webhook adds to
+// (a switch's groups gain its redundancy group): no difference while the
+// server stores what the configuration means.
+func TestComputedSetTheConfigurationSets(t *testing.T) {
+	k := &Kind{Kind: "Box", Spec: []Attr{
+		{Name: "group", JSON: "group", Type: String},
+		{Name: "groups", JSON: "groups", Type: Set, Elem: StringElem, Computed: true},
+	}, Default: func(spec map[string]any) {
+		if g, ok := spec["group"].(string); ok {
+			l, _ := spec["groups"].([]any)
+			if !slices.Contains(l, any(g)) {
+				spec["groups"] = append(l, g)
+			}
+		}
+	}}
+	set := func(s ...string) tftypes.Value {
+		var vals []tftypes.Value
+		for _, e := range s {
+			vals = append(vals, tftypes.NewValue(tftypes.String, e))
+		}
+		return tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, vals)
+	}
+	prior := map[string]tftypes.Value{"group": tftypes.NewValue(tftypes.String, "b"), "groups": set("a")}
+	u := &unstructured.Unstructured{Object: map[string]any{"metadata": map[string]any{"name": "x", "namespace": "n"},
+		"spec": map[string]any{"group": "b", "groups": []any{"a", "b"}}}}
+	vals, err := k.stateValues(u, prior, refreshed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !vals["groups"].Equal(set("a")) {
+		t.Errorf("groups = %v, want the configuration's [a]", vals["groups"])
+	}
+	// Someone else's change is still read.
+	u.Object["spec"] = map[string]any{"group": "b", "groups": []any{"a", "b", "c"}}
+	vals, _ = k.stateValues(u, prior, refreshed)
+	if !vals["groups"].Equal(set("a", "b", "c")) {
+		t.Errorf("groups = %v, want the server's [a b c]", vals["groups"])
 	}
 }

@@ -266,3 +266,21 @@ func boolValue(v tftypes.Value) bool {
 	}
 	return b
 }
+
+// ConfigurableMeta are the labels and annotations of an object that a
+// configuration manages: not the provider's own label, not the keys the
+// server computes, not those that tools write (what an import reads).
+func (k *Kind) ConfigurableMeta(u *unstructured.Unstructured) (labels, annotations map[string]string) {
+	labels, annotations = map[string]string{}, map[string]string{}
+	for key, v := range u.GetLabels() {
+		if !k.skippedLabel(key) {
+			labels[key] = v
+		}
+	}
+	for key, v := range u.GetAnnotations() {
+		if !k.skippedAnnotation(key) {
+			annotations[key] = v
+		}
+	}
+	return labels, annotations
+}

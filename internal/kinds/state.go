@@ -162,7 +162,7 @@ func merge(a Attr, prior tftypes.Value, want, got any, at string) (tftypes.Value
 		}
 		return prior, nil
 	}
-	if Equivalent(want, got) && !hasComputed(a) {
+	if Equivalent(want, got) && !computedInside(a) {
 		return prior, nil
 	}
 	switch a.Type {
@@ -212,6 +212,20 @@ func merge(a Attr, prior tftypes.Value, want, got any, at string) (tftypes.Value
 		return mergeDynamic(prior, want, got), nil
 	}
 	return fromJSON(a, got, at)
+}
+
+// computedInside tells whether the attributes inside a value of a (not a
+// itself) hold Computed attributes, which merge reads back one by one. A
+// Computed value that the prior state holds stays as it is while the server
+// stores the same thing (a set the webhook adds to and sorts, say).
+func computedInside(a Attr) bool {
+	switch a.Type {
+	case Object:
+		return slices.ContainsFunc(a.Attrs, hasComputed)
+	case Map:
+		return hasComputed(*a.Elem)
+	}
+	return false
 }
 
 // hasComputed tells whether a value of a holds Computed attributes, which

@@ -2,17 +2,11 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"regexp"
 	"slices"
-	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/crds"
@@ -22,30 +16,44 @@ import (
 
 var saRef = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$`)
 
-// healthDataSource checks every kind the provider serves; the crds.fabric_*
-// attributes, older than that list, describe the Fabric kind alone.
+// healthDataSource checks the provider's own kinds, which it requires, and
+// the Hedgehog API's kinds with the switches' agents, which it reports and
+// requires only when asked (a cluster without Hedgehog is not unhealthy); the
+// crds.fabric_* attributes, older than these lists, describe the Fabric
+// kind alone.
 type healthDataSource struct {
-	cfg    *kinds.Config
-	served []*kinds.Kind
-	fabric *kinds.Kind
+	cfg      *kinds.Config
+	served   []*kinds.Kind
+	hedgehog hedgehogKinds
+	fabric   *kinds.Kind
+}
+
+// hedgehogKinds are the Hedgehog API's kinds, and which of them hold the
+// switches and their agents.
+type hedgehogKinds struct {
+	all              []*kinds.Kind
+	switches, agents *kinds.Kind
 }
 
 // newClusterHealthDataSource is the hedgehog_cluster_health data source.
-func newClusterHealthDataSource(served []*kinds.Kind, fabric *kinds.Kind) func() datasource.DataSource {
-	return func() datasource.DataSource { return &healthDataSource{served: served, fabric: fabric} }
+func newClusterHealthDataSource(served []*kinds.Kind, hh hedgehogKinds, fabric *kinds.Kind) func() datasource.DataSource {
+	return func() datasource.DataSource { return &healthDataSource{served: served, hedgehog: hh, fabric: fabric} }
 }
 
 type healthModel struct {
-	MinReadyNodes  types.Int64           `tfsdk:"min_ready_nodes"`
-	ServiceAccount types.String          `tfsdk:"service_account"`
-	CheckTimeout   types.String          `tfsdk:"check_timeout"`
-	OverallStatus  types.String          `tfsdk:"overall_status"`
-	Problems       []string              `tfsdk:"problems"`
-	APIServer      *apiHealth            `tfsdk:"api_server"`
-	Nodes          *nodeHealth           `tfsdk:"nodes"`
-	CRDs           *crdHealth            `tfsdk:"crds"`
-	Permissions    *permHealth           `tfsdk:"permissions"`
-	Kinds          map[string]kindHealth `tfsdk:"kinds"`
+	MinReadyNodes    types.Int64           `tfsdk:"min_ready_nodes"`
+	ServiceAccount   types.String          `tfsdk:"service_account"`
+	CheckTimeout     types.String          `tfsdk:"check_timeout"`
+	RequireHedgehog  types.Bool            `tfsdk:"require_hedgehog"`
+	HeartbeatTimeout types.String          `tfsdk:"heartbeat_timeout"`
+	Hedgehog         *hedgehogHealth       `tfsdk:"hedgehog"`
+	OverallStatus    types.String          `tfsdk:"overall_status"`
+	Problems         []string              `tfsdk:"problems"`
+	APIServer        *apiHealth            `tfsdk:"api_server"`
+	Nodes            *nodeHealth           `tfsdk:"nodes"`
+	CRDs             *crdHealth            `tfsdk:"crds"`
+	Permissions      *permHealth           `tfsdk:"permissions"`
+	Kinds            map[string]kindHealth `tfsdk:"kinds"`
 }
 
 type apiHealth struct {
@@ -83,6 +91,23 @@ type permHealth struct {
 	Delete  bool   `tfsdk:"delete"`
 }
 
+// hedgehogHealth is the Hedgehog fabric: its APIs, its switches and their
+// agents.
+type hedgehogHealth struct {
+	Required           bool                  `tfsdk:"required"`
+	Healthy            bool                  `tfsdk:"healthy"`
+	WiringAPIServed    bool                  `tfsdk:"wiring_api_served"`
+	VPCAPIServed       bool                  `tfsdk:"vpc_api_served"`
+	AgentAPIServed     bool                  `tfsdk:"agent_api_served"`
+	Switches           int64                 `tfsdk:"switches"`
+	Agents             int64                 `tfsdk:"agents"`
+	AgentsApplied      int64                 `tfsdk:"agents_applied"`
+	AgentsHeartbeating int64                 `tfsdk:"agents_heartbeating"`
+	PendingSwitches    []string              `tfsdk:"pending_switches"`
+	Problems           []string              `tfsdk:"problems"`
+	Kinds              map[string]kindHealth `tfsdk:"kinds"`
+}
+
 type kindHealth struct {
 	Healthy        bool     `tfsdk:"healthy"`
 	CRD            string   `tfsdk:"crd"`
@@ -115,6 +140,12 @@ func (d *healthDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	}
 	m.APIServer, m.Nodes, m.CRDs, m.Permissions = &apiHealth{}, &nodeHealth{}, &crdHealth{ServedVersions: []string{}}, &permHealth{}
 	m.Problems, m.Kinds = []string{}, map[string]kindHealth{}
+	m.Hedgehog = &hedgehogHealth{Required: m.RequireHedgehog.ValueBool(), PendingSwitches: []string{}, Problems: []string{},
+		Kinds: map[string]kindHealth{}}
+	heartbeat := time.Minute
+	if !m.HeartbeatTimeout.IsNull() {
+		heartbeat, _ = time.ParseDuration(m.HeartbeatTimeout.ValueString())
+	}
 
 	if d.cfg == nil || d.cfg.Unknown || d.cfg.Client == nil {
 		m.Problems = append(m.Problems, "the provider's configuration is not known yet, so the cluster was not checked")
@@ -125,14 +156,22 @@ func (d *healthDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		if b, err := crds.For(d.cfg.Group, d.cfg.Version); err == nil {
 			shipped = b.Names()
 		}
-		checked := make([]health.Kind, len(d.served))
-		for i, k := range d.served {
-			checked[i] = health.Kind{Kind: k.Kind, GVR: k.GVR(d.cfg)}
-			if slices.Contains(shipped, checked[i].CRD()) {
-				checked[i].Installer = "the hedgehog_crds resource"
+		checked := make([]health.Kind, 0, len(d.served)+len(d.hedgehog.all))
+		for _, k := range d.served {
+			hk := health.Kind{Kind: k.Kind, GVR: k.GVR(d.cfg), Namespace: k.Namespace, ReadOnly: k.ReadOnly}
+			if slices.Contains(shipped, hk.CRD()) {
+				hk.Installer = "the hedgehog_crds resource"
 			}
+			checked = append(checked, hk)
 		}
-		d.fill(&m, health.Check(d.cfg.LogContext(ctx), d.cfg.Client, checked, opts))
+		for _, k := range d.hedgehog.all {
+			checked = append(checked, health.Kind{Kind: k.Kind, GVR: k.GVR(d.cfg), Namespace: k.Namespace, ReadOnly: k.ReadOnly,
+				Installer: "Hedgehog's installer", Optional: !m.Hedgehog.Required})
+		}
+		ctx := d.cfg.LogContext(ctx)
+		r := health.Check(ctx, d.cfg.Client, checked, opts)
+		d.fill(&m, r)
+		d.fillHedgehog(ctx, &m, r.Kinds[len(d.served):], heartbeat, opts.Timeout)
 	}
 	m.OverallStatus = types.StringValue("healthy")
 	if len(m.Problems) > 0 {
@@ -155,16 +194,11 @@ func (d *healthDataSource) fill(m *healthModel, r *health.Report) {
 	for i := range allowed {
 		allowed[i] = true
 	}
-	for i, k := range r.Kinds {
-		denied := []string{}
+	for i, k := range r.Kinds[:len(d.served)] {
 		for i, ok := range k.Allowed {
 			allowed[i] = allowed[i] && ok
-			if !ok {
-				denied = append(denied, health.Verbs[i])
-			}
 		}
-		m.Kinds[d.served[i].TypeName] = kindHealth{Healthy: k.CRDHealthy && k.Permitted(), CRD: k.CRD(), CRDInstalled: k.Installed,
-			ServedVersions: k.ServedVersions, Count: k.Count, DeniedVerbs: denied}
+		m.Kinds[d.served[i].TypeName] = reportOf(k)
 		m.CRDs.Healthy = m.CRDs.Healthy && k.CRDHealthy
 		m.Permissions.Healthy = m.Permissions.Healthy && k.Permitted()
 		if d.served[i] == d.fabric {
@@ -175,83 +209,48 @@ func (d *healthDataSource) fill(m *healthModel, r *health.Report) {
 	p.Get, p.List, p.Watch, p.Create, p.Update, p.Patch, p.Delete = allowed[0], allowed[1], allowed[2], allowed[3], allowed[4], allowed[5], allowed[6]
 }
 
-func (d *healthDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	b := func(desc string) schema.BoolAttribute {
-		return schema.BoolAttribute{Computed: true, MarkdownDescription: desc}
+func reportOf(k health.KindReport) kindHealth {
+	return kindHealth{Healthy: k.CRDHealthy && k.Permitted(), CRD: k.CRD(), CRDInstalled: k.Installed,
+		ServedVersions: k.ServedVersions, Count: k.Count, DeniedVerbs: k.Denied()}
+}
+
+// fillHedgehog reports the Hedgehog kinds and, when their CRDs are served,
+// the switches and their agents. Its problems are the cluster's only when
+// Hedgehog is required.
+func (d *healthDataSource) fillHedgehog(ctx context.Context, m *healthModel, reports []health.KindReport, heartbeat,
+	timeout time.Duration) {
+	h := m.Hedgehog
+	served := map[string]bool{}
+	for i, k := range reports {
+		kd := d.hedgehog.all[i]
+		h.Kinds[kd.TypeName] = reportOf(k)
+		h.Problems = append(h.Problems, k.Problems...)
+		group := kd.Group
+		if _, seen := served[group]; !seen {
+			served[group] = true
+		}
+		served[group] = served[group] && k.CRDHealthy
 	}
-	plurals := make([]string, len(d.served))
-	for i, k := range d.served {
-		plurals[i] = k.Plural
+	h.WiringAPIServed, h.VPCAPIServed, h.AgentAPIServed = served["wiring.githedgehog.com"], served["vpc.githedgehog.com"],
+		served["agent.githedgehog.com"]
+	sw, ag := d.hedgehog.switches, d.hedgehog.agents
+	if h.Kinds[sw.TypeName].CRDInstalled && h.Kinds[ag.TypeName].CRDInstalled {
+		ctx, cancel := context.WithTimeout(ctx, timeout)
+		defer cancel()
+		f, err := health.CheckFabric(ctx, d.cfg.Client, health.FabricOptions{Switches: sw.GVR(d.cfg), Agents: ag.GVR(d.cfg),
+			Namespace: sw.Namespace, HeartbeatTimeout: heartbeat, Now: d.cfg.Now()})
+		if err != nil {
+			h.Problems = append(h.Problems, err.Error())
+		}
+		h.Switches, h.Agents, h.AgentsApplied, h.AgentsHeartbeating = f.Switches, f.Agents, f.Applied, f.Heartbeating
+		h.PendingSwitches = append(h.PendingSwitches, f.Pending...)
+		h.Problems = append(h.Problems, f.Problems...)
+		if h.Required {
+			m.Problems = append(m.Problems, f.Problems...)
+			if err != nil {
+				m.Problems = append(m.Problems, err.Error())
+			}
+		}
 	}
-	served := strings.Join(plurals, ", ")
-	verbs := map[string]schema.Attribute{
-		"healthy": b("Every verb below is allowed."),
-		"subject": schema.StringAttribute{Computed: true,
-			MarkdownDescription: "Whose rights were checked: the provider's own identity, or `system:serviceaccount:<namespace>:<name>`."},
-	}
-	for _, v := range health.Verbs {
-		verbs[v] = b(fmt.Sprintf("Whether `%s` is allowed on %s in the provider's namespace.", v, served))
-	}
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Checks the cluster the provider talks to: the API server, the nodes, and for each kind the provider " +
-			"serves (" + served + ") its CRD, its objects and the rights to manage them. A cluster that is unreachable or unhealthy " +
-			"is reported in the attributes — `overall_status` and `problems` — not raised as an error, so that this data source " +
-			"fits in `check` blocks and preconditions. Only invalid arguments are errors. Every check is bounded by `check_timeout`.",
-		Attributes: map[string]schema.Attribute{
-			"min_ready_nodes": schema.Int64Attribute{Optional: true, Validators: []validator.Int64{int64validator.AtLeast(0)},
-				MarkdownDescription: "How many Ready nodes make the nodes check healthy. Default `1`. A control plane without kubelets " +
-					"(like this project's local one) has no nodes: set `0` there."},
-			"service_account": schema.StringAttribute{Optional: true,
-				Validators: []validator.String{stringvalidator.RegexMatches(saRef, "must be <namespace>/<name>")},
-				MarkdownDescription: "Check the rights of this service account (`<namespace>/<name>`, through a SubjectAccessReview) " +
-					"instead of the provider's own identity (SelfSubjectAccessReview)."},
-			"check_timeout": schema.StringAttribute{Optional: true, Validators: []validator.String{kinds.Duration()},
-				MarkdownDescription: "How long each check may take, as a duration. Default `10s`."},
-			"overall_status": schema.StringAttribute{Computed: true,
-				MarkdownDescription: "`healthy` when every check is healthy, `unhealthy` otherwise."},
-			"problems": schema.ListAttribute{Computed: true, ElementType: types.StringType,
-				MarkdownDescription: "One readable sentence per problem found; empty when healthy."},
-			"api_server": schema.SingleNestedAttribute{Computed: true, MarkdownDescription: "The API server's version and latency.",
-				Attributes: map[string]schema.Attribute{
-					"healthy":     b("The API server answered."),
-					"git_version": schema.StringAttribute{Computed: true, MarkdownDescription: "Such as `v1.37.2`."},
-					"major":       schema.StringAttribute{Computed: true, MarkdownDescription: "Major version."},
-					"minor":       schema.StringAttribute{Computed: true, MarkdownDescription: "Minor version."},
-					"platform":    schema.StringAttribute{Computed: true, MarkdownDescription: "Such as `linux/amd64`."},
-					"latency_ms":  schema.Int64Attribute{Computed: true, MarkdownDescription: "Time of the version request, in milliseconds."},
-				}},
-			"nodes": schema.SingleNestedAttribute{Computed: true, MarkdownDescription: "Node readiness.",
-				Attributes: map[string]schema.Attribute{
-					"healthy": b("At least `min_ready_nodes` nodes are Ready."),
-					"total":   schema.Int64Attribute{Computed: true, MarkdownDescription: "Nodes registered."},
-					"ready":   schema.Int64Attribute{Computed: true, MarkdownDescription: "Nodes whose Ready condition is True."},
-				}},
-			"crds": schema.SingleNestedAttribute{Computed: true, MarkdownDescription: "The CRDs; `kinds` has each one's details.",
-				Attributes: map[string]schema.Attribute{
-					"healthy": b("The CRD of every kind the provider serves (" + served + ") is installed and serves the version the " +
-						"provider uses (`fabric_api_version`)."),
-					"fabric_crd_installed": b("The CRD `fabrics.<fabric_api_group>` exists."),
-					"served_versions": schema.ListAttribute{Computed: true, ElementType: types.StringType,
-						MarkdownDescription: "The versions the Fabric CRD serves."},
-					"fabric_count": schema.Int64Attribute{Computed: true,
-						MarkdownDescription: "Fabrics in all namespaces (in the provider's namespace when listing all is not allowed)."},
-				}},
-			"permissions": schema.SingleNestedAttribute{Computed: true, MarkdownDescription: "Rights on " + served + ".",
-				Attributes: verbs},
-			"kinds": schema.MapNestedAttribute{Computed: true,
-				MarkdownDescription: "Each kind the provider serves, by its type name (`fabric` for `hedgehog_fabric`).",
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"healthy":       b("Its CRD is installed and serves the version the provider uses, and every verb is allowed."),
-					"crd":           schema.StringAttribute{Computed: true, MarkdownDescription: "The CRD's name, such as `fabrics.wiring.githedgehog.com`."},
-					"crd_installed": b("The CRD exists (or, without the right to read CRDs, the kind's objects can be listed)."),
-					"served_versions": schema.ListAttribute{Computed: true, ElementType: types.StringType,
-						MarkdownDescription: "The versions the CRD serves."},
-					"count": schema.Int64Attribute{Computed: true,
-						MarkdownDescription: "Objects in all namespaces (in the provider's namespace when listing all is not allowed)."},
-					"denied_verbs": schema.ListAttribute{Computed: true, ElementType: types.StringType,
-						MarkdownDescription: "Which of `" + strings.Join(health.Verbs, "`, `") + "` are not allowed in the provider's " +
-							"namespace; empty when all are."},
-				}}},
-		},
-	}
+	h.Healthy = len(h.Problems) == 0
 }

@@ -15,6 +15,8 @@ import (
 	"k8s.io/klog/v2"
 
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog"
+	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog/agent"
+	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog/wiring"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/kinds"
 )
 
@@ -60,7 +62,8 @@ type hedgehogProvider struct {
 	// and hedgehog_cluster_health checks each.
 	served []*kinds.Kind
 	// checked are the kinds hedgehog_cluster_health requires (the Hedgehog
-	// API's kinds are installed by Hedgehog, not by this provider).
+	// API's kinds are installed by Hedgehog, not by this provider: the data
+	// source reports them, and requires them only when asked).
 	checked []*kinds.Kind
 	// now is the clock every resource gets (through kinds.Config).
 	now     func() time.Time
@@ -88,7 +91,8 @@ func (p *hedgehogProvider) Resources(context.Context) []func() resource.Resource
 }
 
 func (p *hedgehogProvider) DataSources(context.Context) []func() datasource.DataSource {
-	out := []func() datasource.DataSource{newClusterHealthDataSource(p.checked, fabricKind)}
+	hh := hedgehogKinds{all: hedgehog.Kinds(), switches: wiring.Switch, agents: agent.Agent}
+	out := []func() datasource.DataSource{newClusterHealthDataSource(p.checked, hh, fabricKind)}
 	for _, k := range p.served {
 		out = append(out, kinds.NewDataSource(k))
 		if k.ListTypeName != "" {

@@ -25,7 +25,8 @@ func spec(t *testing.T, text string) map[string]any {
 	if err := d.Decode(&out); err != nil {
 		t.Fatal(err)
 	}
-	return ints(out).(map[string]any)
+	m, _ := ints(out).(map[string]any)
+	return m
 }
 
 func ints(v any) any {

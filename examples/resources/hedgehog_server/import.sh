@@ -1,0 +1,1 @@
+terraform import hedgehog_server.server_01 server-01

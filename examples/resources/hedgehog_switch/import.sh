@@ -1,0 +1,1 @@
+terraform import hedgehog_switch.leaf_01 leaf-01

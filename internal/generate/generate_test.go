@@ -1,0 +1,99 @@
+package generate
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog"
+	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog/wiring"
+)
+
+func fixture(t *testing.T) ([]Object, []byte) {
+	t.Helper()
+	objs, err := fromFile("testdata/vlab-fabric.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return objs, Config(objs, hedgehog.Kinds(), Options{Imports: true, Source: "the test fixture"})
+}
+
+// The configuration parses, holds an import block and a resource for every
+// object of a declared kind, and refers to the resources it names.
+func TestConfigFromTheSampleFabric(t *testing.T) {
+	objs, out := fixture(t)
+	f, diags := hclsyntax.ParseConfig(out, "generated.tf", hcl.InitialPos)
+	if diags.HasErrors() {
+		t.Fatalf("the configuration does not parse: %v\n%s", diags, out)
+	}
+	body, _ := f.Body.(*hclsyntax.Body)
+	resources, imports := map[string]bool{}, 0
+	for _, b := range body.Blocks {
+		switch b.Type {
+		case "resource":
+			resources[b.Labels[0]+"."+b.Labels[1]] = true
+		case "import":
+			imports++
+		}
+	}
+	if len(resources) != len(objs) || imports != len(objs) {
+		t.Fatalf("%d objects: %d resources, %d imports\n%s", len(objs), len(resources), imports, out)
+	}
+	for _, want := range []string{
+		"hedgehog_switch.leaf-03", "hedgehog_connection.server-05--eslag--leaf-03--leaf-04", "hedgehog_vlan_namespace.default",
+	} {
+		if !resources[want] {
+			t.Errorf("no resource %s", want)
+		}
+	}
+	for _, want := range []string{
+		`id = "default/spine-01"`,
+		// Ports and names refer to the resources, so Terraform orders creates and deletes.
+		`port = "${hedgehog_switch.leaf-03.name}/E1/5"`,
+		`port = "${hedgehog_server.server-05.name}/enp2s1"`,
+		`groups = [hedgehog_switch_group.eslag-1.name]`,
+		`vlan_namespaces = [hedgehog_vlan_namespace.default.name]`,
+		// The built-in profile has no resource: a plain name.
+		`profile = "vs"`,
+		`ip = "172.30.128.8/31"`,
+	} {
+		if !strings.Contains(strings.Join(strings.Fields(string(out)), " "), want) {
+			t.Errorf("the configuration lacks %s:\n%s", want, out)
+		}
+	}
+	// Empty objects the webhook added (redundancy, ecmp) read as null: left out.
+	if bytes.Contains(out, []byte("ecmp")) {
+		t.Errorf("empty objects must be left out:\n%s", out)
+	}
+}
+
+// Objects the provider refuses at plan time are left out, with the reason.
+func TestConfigLeavesOutMCLAG(t *testing.T) {
+	u := &unstructured.Unstructured{Object: map[string]any{"metadata": map[string]any{"name": "old", "namespace": "default"},
+		"spec": map[string]any{"mclag": map[string]any{"links": []any{}}}}}
+	out := string(Config([]Object{{Kind: wiring.Connection, U: u}}, hedgehog.Kinds(), Options{Imports: true, Source: "x"}))
+	if strings.Contains(out, "resource ") || !strings.Contains(out, "# Connection old is left out: MCLAG is deprecated and no longer supported.") {
+		t.Fatalf("got:\n%s", out)
+	}
+}
+
+func TestResourceNames(t *testing.T) {
+	used := map[string]bool{}
+	for _, c := range []struct{ name, want string }{
+		{"leaf-01", "leaf-01"}, {"1st", "_1st"}, {"a.b", "a_b"}, {"a_b", "a_b_2"},
+	} {
+		if got := uniqueLabel(c.name, "t", used); got != c.want {
+			t.Errorf("%s: got %s, want %s", c.name, got, c.want)
+		}
+	}
+}
+
+func TestEscape(t *testing.T) {
+	if got := escape(`a"b\c${d}%{e}`); got != `a\"b\\c$${d}%%{e}` {
+		t.Errorf("got %s", got)
+	}
+}

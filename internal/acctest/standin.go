@@ -154,6 +154,7 @@ func StartOwnCluster(t *testing.T, hedgehog bool) *OwnCluster {
 	if err != nil {
 		t.Fatal(err)
 	}
+	cfg.QPS, cfg.Burst = 500, 1000 // the stand-in's webhook and agents, as on the shared cluster
 	dyn := dynamic.NewForConfigOrDie(cfg)
 	if hedgehog {
 		s, err := fabricsim.StartStandIn(ctx, dyn, kubernetes.NewForConfigOrDie(cfg), fabricsim.StandInOptions{

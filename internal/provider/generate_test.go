@@ -1,0 +1,112 @@
+package provider_test
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"sigs.k8s.io/yaml"
+
+	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/acctest"
+	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog"
+)
+
+// TestAccGenerate_sampleFabric brings a running fabric under Terraform in
+// one command: the sample virtual-lab fabric is loaded with kubectl into a
+// cluster of its own, `terraform-provider-hedgehog generate` writes import
+// blocks and resources for it, and the plan shows the imports and no change;
+// applied, the next plan is empty.
+func TestAccGenerate_sampleFabric(t *testing.T) {
+	cluster := acctest.StartOwnCluster(t, true)
+	fixture := filepath.Join(acctest.Root, "internal", "generate", "testdata", "vlab-fabric.yaml")
+	loaded := loadServed(t, cluster.Kubeconfig, fixture)
+
+	work := t.TempDir()
+	gen := exec.Command(acctest.ProviderBinary(t), "generate", "-kubeconfig", cluster.Kubeconfig, "-out",
+		filepath.Join(work, "fabric.tf"))
+	if out, err := gen.CombinedOutput(); err != nil {
+		t.Fatalf("generate: %v\n%s", err, out)
+	}
+	provider := acctest.Terraform + "\nprovider \"hedgehog\" {\n  config_path = \"" + cluster.Kubeconfig + "\"\n}\n"
+	if err := os.WriteFile(filepath.Join(work, "provider.tf"), []byte(provider), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cli := acctest.NewCLI(t)
+	cli.MustRun(t, work, "init", "-input=false")
+	cli.MustRun(t, work, "plan", "-input=false", "-out=imports.plan")
+	var plan struct {
+		ResourceChanges []struct {
+			Address string `json:"address"`
+			Change  struct {
+				Actions   []string        `json:"actions"`
+				Importing json.RawMessage `json:"importing"`
+			} `json:"change"`
+		} `json:"resource_changes"`
+	}
+	if err := json.Unmarshal([]byte(cli.MustRun(t, work, "show", "-json", "imports.plan")), &plan); err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.ResourceChanges) != loaded {
+		t.Fatalf("the plan has %d resources, the cluster %d objects", len(plan.ResourceChanges), loaded)
+	}
+	for _, rc := range plan.ResourceChanges {
+		if strings.Join(rc.Change.Actions, ",") != "no-op" || len(rc.Change.Importing) == 0 {
+			t.Errorf("%s: actions %v, importing %s: want an import and no change", rc.Address, rc.Change.Actions, rc.Change.Importing)
+		}
+	}
+	if t.Failed() {
+		t.FailNow()
+	}
+	cli.MustRun(t, work, "apply", "-input=false", "imports.plan")
+	if out, err := cli.Run(work, "plan", "-input=false", "-detailed-exitcode"); err != nil {
+		t.Fatalf("after the import, the plan is not empty: %v\n%s", err, out)
+	}
+}
+
+// loadServed applies with kubectl the documents of a YAML file whose kinds
+// the provider declares (the kinds of the VPC side join once declared), and
+// returns how many it applied.
+func loadServed(t *testing.T, kubeconfig, file string) int {
+	t.Helper()
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := map[string]bool{}
+	for _, k := range hedgehog.Kinds() {
+		if !k.ReadOnly {
+			served[k.APIVersion(nil)+"/"+k.Kind] = true
+		}
+	}
+	var keep []string
+	var skipped []string
+	for _, doc := range strings.Split(string(raw), "\n---\n") {
+		var head struct {
+			APIVersion string `json:"apiVersion"`
+			Kind       string `json:"kind"`
+		}
+		if err := yaml.Unmarshal([]byte(doc), &head); err != nil {
+			t.Fatal(err)
+		}
+		if served[head.APIVersion+"/"+head.Kind] {
+			keep = append(keep, doc)
+		} else {
+			skipped = append(skipped, head.Kind)
+		}
+	}
+	if len(skipped) > 0 {
+		t.Logf("kinds the provider does not declare yet, left out: %v", skipped)
+	}
+	path := filepath.Join(t.TempDir(), "served.yaml")
+	if err := os.WriteFile(path, []byte(strings.Join(keep, "\n---\n")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	kubectl := exec.Command(filepath.Join(acctest.Root, ".tools", "bin", "kubectl"), "--kubeconfig", kubeconfig, "apply", "-f", path)
+	if out, err := kubectl.CombinedOutput(); err != nil {
+		t.Fatalf("kubectl apply: %v\n%s", err, out)
+	}
+	return len(keep)
+}

@@ -79,8 +79,10 @@ resource "hedgehog_switch" "leaf" {
     group = hedgehog_switch_group.eslag_1.name
     type  = "eslag"
   } : null
-  vlan_namespaces = [hedgehog_vlan_namespace.default.name]
 
+  # Left out, vlan_namespaces is the API's default ["default"]: the namespace
+  # must exist first.
+  depends_on       = [hedgehog_vlan_namespace.default]
   wait_for_applied = true
 }
 

@@ -33,7 +33,15 @@ resource "hedgehog_switch_group" "eslag" {
   name = %q
 }
 `, groupA, groupB)
-	first := acctest.Config(vlanNamespaceHCL(nsName) + groups + leaf.hcl(
+	// The namespace waits for the switches that use it to apply it.
+	ns := fmt.Sprintf(`
+resource "hedgehog_vlan_namespace" "ns" {
+  name             = %q
+  ranges           = [{ from = 1000, to = 2999 }]
+  wait_for_applied = true
+}
+`, nsName)
+	first := acctest.Config(ns + groups + leaf.hcl(
 		`description = "leaf one"`,
 		`groups = [hedgehog_switch_group.a.name]`,
 		`redundancy = { group = hedgehog_switch_group.eslag.name, type = "eslag" }`,
@@ -42,7 +50,11 @@ resource "hedgehog_switch_group" "eslag" {
 		`boot = { mac = "0c:20:12:ff:02:00" }`,
 		`wait_for_applied = true`,
 	))
-	second := strings.Replace(first, `"leaf one"`, `"leaf one, rack 2"`, 1)
+	second := strings.Replace(strings.Replace(first, `"leaf one"`, `"leaf one, rack 2"`, 1), "to = 2999", "to = 2000", 1) + `
+data "hedgehog_switch" "leaf" {
+  name = hedgehog_switch.leaf.name
+}
+`
 	addr := leaf.addr()
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories,
@@ -81,8 +93,17 @@ resource "hedgehog_switch_group" "eslag" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					// The data source reads the switch as the API server stores it.
+					statecheck.ExpectKnownValue("data.hedgehog_switch.leaf", tfjsonpath.New("groups"), knownvalue.SetExact([]knownvalue.Check{
+						knownvalue.StringExact(groupA), knownvalue.StringExact(groupB)})),
+					statecheck.ExpectKnownValue("data.hedgehog_switch.leaf", tfjsonpath.New("port_group_speeds").AtMapKey("1"),
+						knownvalue.StringExact("10G")),
+				},
 				Check: acctest.InCluster(t, wiring.Switch, leaf.name, func(u *unstructured.Unstructured) error {
-					return expectAll(acctest.Expect(u, "leaf one, rack 2", "spec", "description"), agentApplied(t, leaf.name))
+					return expectAll(acctest.Expect(u, "leaf one, rack 2", "spec", "description"), agentApplied(t, leaf.name),
+						// wait_for_applied on the namespace: the leaf's agent carries its new ranges, applied.
+						agentCarries(t, leaf.name, "vlanNamespaces", nsName), agentRanges(t, leaf.name, nsName, 2000))
 				}),
 			},
 			{Config: second, PlanOnly: true},
@@ -170,4 +191,18 @@ func TestAccSwitch_rules(t *testing.T) {
 			},
 		},
 	})
+}
+
+// agentRanges checks the last VLAN of a namespace as a switch's agent carries it.
+func agentRanges(t *testing.T, sw, ns string, to int64) error {
+	a := acctest.Object(t, agent.Agent, "default", sw)
+	ranges, _, _ := unstructured.NestedSlice(a.Object, "spec", "vlanNamespaces", ns, "ranges")
+	if len(ranges) != 1 {
+		return fmt.Errorf("agent %s carries ranges %v of %s", sw, ranges, ns)
+	}
+	r, _ := ranges[0].(map[string]any)
+	if r["to"] != to {
+		return fmt.Errorf("agent %s carries %s up to %v, want %d", sw, ns, r["to"], to)
+	}
+	return nil
 }

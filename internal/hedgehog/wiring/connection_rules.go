@@ -1,11 +1,14 @@
 package wiring
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"net/netip"
 	"slices"
 	"strings"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog/meta"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/kinds"
@@ -340,4 +343,18 @@ func linkIPProblems(name string, spec map[string]any, typ, a, b string, required
 		}
 	}
 	return nil
+}
+
+// ConnectionSwitches names the switches of the connection called name (none
+// when it does not exist): what an attachment to the connection reaches.
+func ConnectionSwitches(ctx context.Context, l kinds.Lookup, name string) ([]string, error) {
+	c, err := l.Get(ctx, Connection, name)
+	if apierrors.IsNotFound(err) || (err == nil && c == nil) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	spec, _ := c.Object["spec"].(map[string]any)
+	return ConnectionEndpoints(spec).Switches, nil
 }

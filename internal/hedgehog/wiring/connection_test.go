@@ -1,8 +1,13 @@
 package wiring
 
 import (
+	"context"
 	"fmt"
 	"testing"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/kinds"
 )
@@ -115,5 +120,30 @@ func TestConnectionTypeChangeReplaces(t *testing.T) {
 	bundled := spec(t, `bundled: {links: [{server: {port: server-01/enp2s1}, switch: {port: leaf-01/E1/1}}]}`)
 	if got := Connection.RequiresReplace(prior, bundled); fmt.Sprint(got) != "[unbundled bundled]" {
 		t.Errorf("type change: %v", got)
+	}
+}
+
+// fakeLookup serves objects by kind and name.
+type fakeLookup map[string]*unstructured.Unstructured
+
+func (f fakeLookup) Get(_ context.Context, k *kinds.Kind, name string) (*unstructured.Unstructured, error) {
+	if u, ok := f[k.Kind+"/"+name]; ok {
+		return u, nil
+	}
+	return nil, apierrors.NewNotFound(schema.GroupResource{Group: k.Group, Resource: k.Plural}, name)
+}
+
+func (f fakeLookup) List(context.Context, *kinds.Kind) ([]*unstructured.Unstructured, error) {
+	return nil, nil
+}
+
+func TestConnectionSwitches(t *testing.T) {
+	l := fakeLookup{"Connection/c1": {Object: map[string]any{"spec": spec(t, eslag)}}}
+	got, err := ConnectionSwitches(context.Background(), l, "c1")
+	if err != nil || fmt.Sprint(got) != "[leaf-01 leaf-02]" {
+		t.Errorf("got %v, %v", got, err)
+	}
+	if got, err := ConnectionSwitches(context.Background(), l, "gone"); err != nil || len(got) != 0 {
+		t.Errorf("a connection that does not exist reaches no switch: %v, %v", got, err)
 	}
 }

@@ -72,7 +72,11 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		_, _ = fmt.Fprintf(stderr, "generate: %v\n", err)
 		return 1
 	}
-	config := Config(objs, hedgehog.Kinds(), Options{Imports: *imports, Source: source})
+	config, err := Config(objs, hedgehog.Kinds(), Options{Imports: *imports, Source: source})
+	if err != nil {
+		_, _ = fmt.Fprintf(stderr, "generate: %v\n", err)
+		return 1
+	}
 	if *out == "" {
 		_, err = stdout.Write(config)
 	} else {

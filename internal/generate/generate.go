@@ -36,10 +36,12 @@ type Options struct {
 }
 
 // Config is the configuration for objects, in the order of kinds (the order
-// creates need), then by name. Objects the provider would refuse at plan
+// creates need), then by name: each resource says what an import of its
+// object reads (the engine's own reading), so that the plan after the
+// import shows no change. Objects the provider would refuse at plan
 // time (MCLAG, which Hedgehog no longer supports) are left out, with a
 // comment that says why.
-func Config(objs []Object, order []*kinds.Kind, opts Options) []byte {
+func Config(objs []Object, order []*kinds.Kind, opts Options) ([]byte, error) {
 	rank := map[*kinds.Kind]int{}
 	for i, k := range order {
 		rank[k] = i
@@ -86,12 +88,14 @@ func Config(objs []Object, order []*kinds.Kind, opts Options) []byte {
 				res.SetAttributeRaw(m.name, stringMap(m.keys))
 			}
 		}
+		vals, err := o.Kind.ImportedValues(o.U)
+		if err != nil {
+			return nil, fmt.Errorf("%s %s: %w", o.Kind.Kind, o.U.GetName(), err)
+		}
 		for _, a := range o.Kind.Spec {
-			v, present := spec[a.JSON]
-			if !present || kinds.Equivalent(v, nil) {
-				continue // what the import reads as null
+			if v := vals[a.Name]; !v.IsNull() { // null: what the configuration leaves out
+				res.SetAttributeRaw(a.Name, g.value(a, v))
 			}
-			res.SetAttributeRaw(a.Name, g.value(a, v))
 		}
 		body.AppendNewline()
 	}
@@ -100,7 +104,7 @@ func Config(objs []Object, order []*kinds.Kind, opts Options) []byte {
 		header += ", each with an import block. `terraform plan` should show the imports and no change"
 	}
 	out := append(comment(header+"."), hclwrite.Tokens{{Type: hclsyntax.TokenNewline, Bytes: []byte("\n")}}...).Bytes()
-	return hclwrite.Format(append(out, f.Bytes()...))
+	return hclwrite.Format(append(out, f.Bytes()...)), nil
 }
 
 // refused says why the provider would refuse the object at plan time (a rule

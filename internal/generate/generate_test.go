@@ -19,7 +19,11 @@ func fixture(t *testing.T) ([]Object, []byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return objs, Config(objs, hedgehog.Kinds(), Options{Imports: true, Source: "the test fixture"})
+	out, err := Config(objs, hedgehog.Kinds(), Options{Imports: true, Source: "the test fixture"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return objs, out
 }
 
 // The configuration parses, holds an import block and a resource for every
@@ -75,7 +79,11 @@ func TestConfigFromTheSampleFabric(t *testing.T) {
 func TestConfigLeavesOutMCLAG(t *testing.T) {
 	u := &unstructured.Unstructured{Object: map[string]any{"metadata": map[string]any{"name": "old", "namespace": "default"},
 		"spec": map[string]any{"mclag": map[string]any{"links": []any{}}}}}
-	out := string(Config([]Object{{Kind: wiring.Connection, U: u}}, hedgehog.Kinds(), Options{Imports: true, Source: "x"}))
+	raw, err := Config([]Object{{Kind: wiring.Connection, U: u}}, hedgehog.Kinds(), Options{Imports: true, Source: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := string(raw)
 	if strings.Contains(out, "resource ") || !strings.Contains(out, "# Connection old is left out: MCLAG is deprecated and no longer supported.") {
 		t.Fatalf("got:\n%s", out)
 	}

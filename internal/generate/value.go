@@ -1,14 +1,13 @@
 package generate
 
 import (
-	"encoding/json"
-	"fmt"
 	"math/big"
 	"sort"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/hclwrite"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/kinds"
@@ -18,21 +17,25 @@ import (
 // "<Kind>/<name>", which values that name them refer to.
 type generator struct{ addrs map[string]string }
 
-// value writes a JSON value of attribute a as HCL, the way the import reads
-// it: inside objects, what is present is written even when empty (an empty
-// object or list is not null), and absent values are left out.
-func (g *generator) value(a kinds.Attr, v any) hclwrite.Tokens {
+// value writes a value of attribute a, as the import reads it (null parts
+// are left out), as HCL.
+func (g *generator) value(a kinds.Attr, v tftypes.Value) hclwrite.Tokens {
 	switch a.Type {
 	case kinds.String:
-		s, _ := v.(string)
+		var s string
+		_ = v.As(&s)
 		return g.str(a.Ref, s)
 	case kinds.Int64:
-		return hclwrite.TokensForValue(number(v))
+		var f big.Float
+		_ = v.As(&f)
+		return hclwrite.TokensForValue(cty.NumberVal(&f))
 	case kinds.Bool:
-		b, _ := v.(bool)
+		var b bool
+		_ = v.As(&b)
 		return hclwrite.TokensForValue(cty.BoolVal(b))
 	case kinds.List, kinds.Set:
-		l, _ := v.([]any)
+		var l []tftypes.Value
+		_ = v.As(&l)
 		elem := *a.Elem
 		if a.Ref != nil && elem.Ref == nil {
 			elem.Ref = a.Ref // a list of names of another kind
@@ -43,10 +46,11 @@ func (g *generator) value(a kinds.Attr, v any) hclwrite.Tokens {
 		}
 		return hclwrite.TokensForTuple(elems)
 	case kinds.Map:
-		m, _ := v.(map[string]any)
+		var m map[string]tftypes.Value
+		_ = v.As(&m)
 		keys := make([]string, 0, len(m))
 		for k, e := range m {
-			if e != nil {
+			if !e.IsNull() {
 				keys = append(keys, k)
 			}
 		}
@@ -57,18 +61,57 @@ func (g *generator) value(a kinds.Attr, v any) hclwrite.Tokens {
 		}
 		return hclwrite.TokensForObject(attrs)
 	case kinds.Object:
-		m, _ := v.(map[string]any)
+		var m map[string]tftypes.Value
+		_ = v.As(&m)
 		var attrs []hclwrite.ObjectAttrTokens
 		for _, sub := range a.Attrs {
-			e, present := m[sub.JSON]
-			if !present || e == nil {
-				continue
+			if e := m[sub.Name]; !e.IsNull() {
+				attrs = append(attrs, hclwrite.ObjectAttrTokens{Name: hclwrite.TokensForIdentifier(sub.Name), Value: g.value(sub, e)})
 			}
-			attrs = append(attrs, hclwrite.ObjectAttrTokens{Name: hclwrite.TokensForIdentifier(sub.Name), Value: g.value(sub, e)})
 		}
 		return hclwrite.TokensForObject(attrs)
 	}
-	return hclwrite.TokensForValue(freeForm(v))
+	return freeForm(v)
+}
+
+// freeForm writes a free-form value.
+func freeForm(v tftypes.Value) hclwrite.Tokens {
+	switch {
+	case v.IsNull():
+		return hclwrite.TokensForValue(cty.NullVal(cty.DynamicPseudoType))
+	case v.Type().Is(tftypes.String):
+		var s string
+		_ = v.As(&s)
+		return hclwrite.TokensForValue(cty.StringVal(s))
+	case v.Type().Is(tftypes.Number):
+		var f big.Float
+		_ = v.As(&f)
+		return hclwrite.TokensForValue(cty.NumberVal(&f))
+	case v.Type().Is(tftypes.Bool):
+		var b bool
+		_ = v.As(&b)
+		return hclwrite.TokensForValue(cty.BoolVal(b))
+	case v.Type().Is(tftypes.Object{}) || v.Type().Is(tftypes.Map{}):
+		var m map[string]tftypes.Value
+		_ = v.As(&m)
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		attrs := make([]hclwrite.ObjectAttrTokens, len(keys))
+		for i, k := range keys {
+			attrs[i] = hclwrite.ObjectAttrTokens{Name: hclwrite.TokensForValue(cty.StringVal(k)), Value: freeForm(m[k])}
+		}
+		return hclwrite.TokensForObject(attrs)
+	}
+	var l []tftypes.Value
+	_ = v.As(&l)
+	elems := make([]hclwrite.Tokens, len(l))
+	for i, e := range l {
+		elems[i] = freeForm(e)
+	}
+	return hclwrite.TokensForTuple(elems)
 }
 
 // str writes a string, as a reference to the resource it names when there
@@ -102,45 +145,4 @@ func (g *generator) str(ref *kinds.Ref, s string) hclwrite.Tokens {
 // escape writes literal text for inside an HCL quoted template.
 func escape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "${", "$${", "%{", "%%{").Replace(s)
-}
-
-func number(v any) cty.Value {
-	switch n := v.(type) {
-	case int64:
-		return cty.NumberIntVal(n)
-	case int:
-		return cty.NumberIntVal(int64(n))
-	case float64:
-		return cty.NumberFloatVal(n)
-	case json.Number:
-		if f, ok := new(big.Float).SetString(string(n)); ok {
-			return cty.NumberVal(f)
-		}
-	}
-	return cty.StringVal(fmt.Sprint(v))
-}
-
-// freeForm is a JSON value of an attribute with no declared type.
-func freeForm(v any) cty.Value {
-	switch x := v.(type) {
-	case nil:
-		return cty.NullVal(cty.DynamicPseudoType)
-	case string:
-		return cty.StringVal(x)
-	case bool:
-		return cty.BoolVal(x)
-	case []any:
-		elems := make([]cty.Value, len(x))
-		for i, e := range x {
-			elems[i] = freeForm(e)
-		}
-		return cty.TupleVal(elems)
-	case map[string]any:
-		attrs := make(map[string]cty.Value, len(x))
-		for k, e := range x {
-			attrs[k] = freeForm(e)
-		}
-		return cty.ObjectVal(attrs)
-	}
-	return number(v)
 }

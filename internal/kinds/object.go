@@ -284,3 +284,9 @@ func (k *Kind) ConfigurableMeta(u *unstructured.Unstructured) (labels, annotatio
 	}
 	return labels, annotations
 }
+
+// ImportedValues are the resource attributes an import of u reads: what a
+// configuration must say for the plan after the import to show no change.
+func (k *Kind) ImportedValues(u *unstructured.Unstructured) (map[string]tftypes.Value, error) {
+	return k.stateValues(u, nil, imported)
+}

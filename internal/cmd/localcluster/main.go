@@ -1,11 +1,12 @@
 // Command localcluster starts and stops the project's local Kubernetes control
 // plane (make cluster-up, make cluster-down), mints identities for it, and
-// runs the fabric simulator.
+// runs the fabric simulator and the Hedgehog stand-in.
 //
-//	localcluster up [-dir .tools/cluster] [-bin .tools/bin] [-crds=true] [-simulate-fabrics] [-simulator-delay 2s]
+//	localcluster up [-dir .tools/cluster] [-bin .tools/bin] [-crds=true] [-simulate-fabrics] [-simulator-delay 2s] [-hedgehog]
 //	localcluster down [-dir .tools/cluster]
 //	localcluster mint-user -name NAME [-group GROUP]...
 //	localcluster simulate -kubeconfig PATH [-namespace NS] [-delay 2s]
+//	localcluster stand-in -kubeconfig PATH [-agent-delay 300ms]
 package main
 
 import (
@@ -25,6 +26,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/fabricsim"
@@ -47,6 +49,8 @@ func main() {
 		err = mintUser(os.Args[2:])
 	case "simulate":
 		err = simulate(ctx, os.Args[2:])
+	case "stand-in":
+		err = standIn(ctx, os.Args[2:])
 	default:
 		usage()
 	}
@@ -57,7 +61,7 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: localcluster up|down|mint-user|simulate [flags]")
+	fmt.Fprintln(os.Stderr, "usage: localcluster up|down|mint-user|simulate|stand-in [flags]")
 	os.Exit(2)
 }
 
@@ -90,6 +94,8 @@ func up(ctx context.Context, args []string) error {
 	delay := set.Duration("simulator-delay", 2*time.Second, "how long the simulator takes to report a fabric Ready")
 	installCRDs := set.Bool("crds", true, "install the Fabric CRD when starting a new control plane "+
 		"(the demo leaves it to its hedgehog_crds resource)")
+	hedgehog := set.Bool("hedgehog", false, "also run the Hedgehog stand-in: the CRDs of the Hedgehog API, its admission "+
+		"webhook, the built-in switch profiles and simulated switch agents")
 	_ = set.Parse(args)
 	opts, err := c.options()
 	if err != nil {
@@ -114,6 +120,19 @@ func up(ctx context.Context, args []string) error {
 			}
 			fmt.Printf("fabric simulator running (fabrics turn Ready %s after each change)\n", delay)
 		}
+	}
+	if *hedgehog && !cluster.Alive("hedgehog-stand-in") {
+		self, err := os.Executable()
+		if err != nil {
+			return err
+		}
+		if err := cluster.StartProcess("hedgehog-stand-in", self, "stand-in", "-kubeconfig", cluster.KubeconfigPath()); err != nil {
+			return err
+		}
+		if err := waitServed(ctx, cluster.KubeconfigPath()); err != nil {
+			return err
+		}
+		fmt.Println("Hedgehog stand-in running (webhook, switch profiles, agents)")
 	}
 	rel, _ := filepath.Rel(mustGetwd(), cluster.KubeconfigPath())
 	fmt.Printf("kubeconfig: %s\n  kubectl --kubeconfig %s get fabrics -A\nstop it with: make cluster-down\n", rel, rel)
@@ -209,6 +228,48 @@ func simulate(ctx context.Context, args []string) error {
 		Namespace: *namespace,
 		Delay:     *delay,
 	})
+}
+
+// standIn runs the Hedgehog stand-in until it is stopped; the webhook runs
+// on loopback, where the local control plane's API server reaches it.
+func standIn(ctx context.Context, args []string) error {
+	set := flag.NewFlagSet("stand-in", flag.ExitOnError)
+	kubeconfig := set.String("kubeconfig", "", "kubeconfig of the cluster")
+	agentDelay := set.Duration("agent-delay", 300*time.Millisecond, "how long a simulated switch takes to apply a change")
+	_ = set.Parse(args)
+	cfg, err := clientcmd.BuildConfigFromFlags("", *kubeconfig)
+	if err != nil {
+		return err
+	}
+	cfg.QPS, cfg.Burst = 500, 1000
+	s, err := fabricsim.StartStandIn(ctx, dynamic.NewForConfigOrDie(cfg), kubernetes.NewForConfigOrDie(cfg), fabricsim.StandInOptions{
+		Host: "127.0.0.1", AgentDelay: *agentDelay, Fabric: fabricsim.DefaultFabricConfig})
+	if err != nil {
+		return err
+	}
+	<-ctx.Done()
+	return s.Stop(context.Background())
+}
+
+// waitServed waits until the stand-in has seeded the built-in switch
+// profiles: its CRDs are served and its webhook admits.
+func waitServed(ctx context.Context, kubeconfig string) error {
+	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
+	if err != nil {
+		return err
+	}
+	client := dynamic.NewForConfigOrDie(cfg)
+	gvr := schema.GroupVersionResource{Group: "wiring.githedgehog.com", Version: "v1beta1", Resource: "switchprofiles"}
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	err = wait.PollUntilContextCancel(ctx, 200*time.Millisecond, true, func(ctx context.Context) (bool, error) {
+		_, err := client.Resource(gvr).Namespace("default").Get(ctx, "vs", metav1.GetOptions{})
+		return err == nil, nil //nolint:nilerr // not there yet: keep polling
+	})
+	if err != nil {
+		return fmt.Errorf("the Hedgehog stand-in did not come up: %w", err)
+	}
+	return nil
 }
 
 type multi []string

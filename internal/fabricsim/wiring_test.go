@@ -307,3 +307,28 @@ func equalMaps(a, b map[string]string) bool {
 	}
 	return true
 }
+
+// The labels upstream's Connection webhook computes (type, devices, VPC).
+func TestConnectionLabels(t *testing.T) {
+	for _, c := range []struct {
+		spec string
+		want map[string]string
+	}{
+		{`{unbundled: {link: {server: {port: server-01/enp2s1}, switch: {port: leaf-01/E1/1}}}}`, map[string]string{
+			"fabric.githedgehog.com/connection-type": "unbundled", "server.fabric.githedgehog.com/server-01": "true",
+			"switch.fabric.githedgehog.com/leaf-01": "true"}},
+		{`{eslag: {links: [{server: {port: server-01/enp2s1}, switch: {port: leaf-01/E1/1}},
+  {server: {port: server-01/enp2s2}, switch: {port: leaf-02/E1/1}}]}}`, map[string]string{
+			"fabric.githedgehog.com/connection-type": "eslag", "server.fabric.githedgehog.com/server-01": "true",
+			"switch.fabric.githedgehog.com/leaf-01": "true", "switch.fabric.githedgehog.com/leaf-02": "true"}},
+		{`{staticExternal: {withinVPC: vpc-01, link: {switch: {port: leaf-01/E1/5, ip: 172.31.0.1/24, nextHop: 172.31.0.5,
+  subnets: [10.99.0.0/24]}}}}`, map[string]string{
+			"fabric.githedgehog.com/connection-type": "static-external", "fabric.githedgehog.com/vpc": "vpc-01",
+			"switch.fabric.githedgehog.com/leaf-01": "true"}},
+	} {
+		u := object(t, vlab+"Connection\nmetadata: {name: c}\nspec: "+c.spec)
+		if got := connectionBehaviour.Labels(Spec(u)); !equalMaps(got, c.want) {
+			t.Errorf("labels %v, want %v", got, c.want)
+		}
+	}
+}

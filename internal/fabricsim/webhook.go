@@ -31,6 +31,10 @@ type Admission interface {
 	Validate(ctx context.Context, op admissionv1.Operation, obj, old *unstructured.Unstructured) error
 }
 
+// WebhookPrefix starts the names of the webhook configurations that
+// StartWebhook registers.
+const WebhookPrefix = "hedgehog-stand-in-"
+
 // Webhook is an HTTPS admission webhook server registered with a cluster
 // (failurePolicy Fail) until Stop.
 type Webhook struct {
@@ -55,7 +59,7 @@ func StartWebhook(ctx context.Context, client kubernetes.Interface, host string,
 	if err != nil {
 		return nil, fmt.Errorf("the stand-in webhook cannot listen on %s: %w", host, err)
 	}
-	w := &Webhook{Name: "hedgehog-stand-in-" + rand.String(6), client: client,
+	w := &Webhook{Name: WebhookPrefix + rand.String(6), client: client,
 		URL: "https://" + ln.Addr().String()}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/mutate", func(rw http.ResponseWriter, r *http.Request) { serve(rw, r, a, true) })

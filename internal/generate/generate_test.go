@@ -11,6 +11,7 @@ import (
 
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog/wiring"
+	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/kinds"
 )
 
 func fixture(t *testing.T) ([]Object, []byte) {
@@ -103,5 +104,38 @@ func TestResourceNames(t *testing.T) {
 func TestEscape(t *testing.T) {
 	if got := escape(`a"b\c${d}%{e}`); got != `a\"b\\c$${d}%%{e}` {
 		t.Errorf("got %s", got)
+	}
+}
+
+// Inside plain types (a list of maps of objects, as a VPC peering's permit),
+// an object has every attribute, so null ones are written; as nested
+// attributes, they are left out.
+func TestObjectsInsidePlainTypes(t *testing.T) {
+	peer := &kinds.Attr{Type: kinds.Object, Attrs: []kinds.Attr{
+		{Name: "subnets", JSON: "subnets", Type: kinds.List, Elem: kinds.StringElem},
+		{Name: "note", JSON: "note", Type: kinds.String},
+	}}
+	k := &kinds.Kind{TypeName: "peering", Kind: "Peering", Spec: []kinds.Attr{
+		{Name: "permit", JSON: "permit", Type: kinds.List, Elem: &kinds.Attr{Type: kinds.Map, Elem: peer}},
+		{Name: "links", JSON: "links", Type: kinds.List, Elem: peer},
+	}}
+	u := &unstructured.Unstructured{Object: map[string]any{"metadata": map[string]any{"name": "p", "namespace": "default"},
+		"spec": map[string]any{
+			"permit": []any{map[string]any{"vpc-1": map[string]any{}, "vpc-2": map[string]any{"subnets": []any{"a"}}}},
+			"links":  []any{map[string]any{"note": "x"}},
+		}}}
+	raw, err := Config([]Object{{Kind: k, U: u}}, []*kinds.Kind{k}, Options{Source: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := strings.Join(strings.Fields(string(raw)), " ")
+	for _, want := range []string{
+		`"vpc-1" = { subnets = null note = null }`,
+		`"vpc-2" = { subnets = ["a"] note = null }`,
+		`links = [{ note = "x" }]`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("lacks %s:\n%s", want, raw)
+		}
 	}
 }

@@ -20,6 +20,17 @@ type generator struct{ addrs map[string]string }
 // value writes a value of attribute a, as the import reads it (null parts
 // are left out), as HCL.
 func (g *generator) value(a kinds.Attr, v tftypes.Value) hclwrite.Tokens {
+	return g.valueIn(a, v, false)
+}
+
+// valueIn writes a value; plain says it is inside a plain Terraform type (a
+// list, set or map whose elements are not objects, such as a list of maps of
+// objects), where an object has every attribute: null ones are written too.
+func (g *generator) valueIn(a kinds.Attr, v tftypes.Value, plain bool) hclwrite.Tokens {
+	if v.IsNull() {
+		return hclwrite.TokensForValue(cty.NullVal(cty.DynamicPseudoType))
+	}
+	elemPlain := plain || (a.Elem != nil && a.Elem.Type != kinds.Object)
 	switch a.Type {
 	case kinds.String:
 		var s string
@@ -42,7 +53,7 @@ func (g *generator) value(a kinds.Attr, v tftypes.Value) hclwrite.Tokens {
 		}
 		elems := make([]hclwrite.Tokens, 0, len(l))
 		for _, e := range l {
-			elems = append(elems, g.value(elem, e))
+			elems = append(elems, g.valueIn(elem, e, elemPlain))
 		}
 		return hclwrite.TokensForTuple(elems)
 	case kinds.Map:
@@ -50,14 +61,14 @@ func (g *generator) value(a kinds.Attr, v tftypes.Value) hclwrite.Tokens {
 		_ = v.As(&m)
 		keys := make([]string, 0, len(m))
 		for k, e := range m {
-			if !e.IsNull() {
+			if !e.IsNull() || elemPlain {
 				keys = append(keys, k)
 			}
 		}
 		sort.Strings(keys)
 		attrs := make([]hclwrite.ObjectAttrTokens, len(keys))
 		for i, k := range keys {
-			attrs[i] = hclwrite.ObjectAttrTokens{Name: hclwrite.TokensForValue(cty.StringVal(k)), Value: g.value(*a.Elem, m[k])}
+			attrs[i] = hclwrite.ObjectAttrTokens{Name: hclwrite.TokensForValue(cty.StringVal(k)), Value: g.valueIn(*a.Elem, m[k], elemPlain)}
 		}
 		return hclwrite.TokensForObject(attrs)
 	case kinds.Object:
@@ -65,8 +76,8 @@ func (g *generator) value(a kinds.Attr, v tftypes.Value) hclwrite.Tokens {
 		_ = v.As(&m)
 		var attrs []hclwrite.ObjectAttrTokens
 		for _, sub := range a.Attrs {
-			if e := m[sub.Name]; !e.IsNull() {
-				attrs = append(attrs, hclwrite.ObjectAttrTokens{Name: hclwrite.TokensForIdentifier(sub.Name), Value: g.value(sub, e)})
+			if e := m[sub.Name]; !e.IsNull() || plain {
+				attrs = append(attrs, hclwrite.ObjectAttrTokens{Name: hclwrite.TokensForIdentifier(sub.Name), Value: g.valueIn(sub, e, plain)})
 			}
 		}
 		return hclwrite.TokensForObject(attrs)

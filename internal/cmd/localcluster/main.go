@@ -242,7 +242,26 @@ func standIn(ctx context.Context, args []string) error {
 		return err
 	}
 	cfg.QPS, cfg.Burst = 500, 1000
-	s, err := fabricsim.StartStandIn(ctx, dynamic.NewForConfigOrDie(cfg), kubernetes.NewForConfigOrDie(cfg), fabricsim.StandInOptions{
+	typed := kubernetes.NewForConfigOrDie(cfg)
+	// A stand-in that died without unregistering left its webhook behind,
+	// which refuses every Hedgehog object: the local control plane is this
+	// command's, so those go first.
+	admission := typed.AdmissionregistrationV1()
+	if l, err := admission.MutatingWebhookConfigurations().List(ctx, metav1.ListOptions{}); err == nil {
+		for _, w := range l.Items {
+			if strings.HasPrefix(w.Name, fabricsim.WebhookPrefix) {
+				_ = admission.MutatingWebhookConfigurations().Delete(ctx, w.Name, metav1.DeleteOptions{})
+			}
+		}
+	}
+	if l, err := admission.ValidatingWebhookConfigurations().List(ctx, metav1.ListOptions{}); err == nil {
+		for _, w := range l.Items {
+			if strings.HasPrefix(w.Name, fabricsim.WebhookPrefix) {
+				_ = admission.ValidatingWebhookConfigurations().Delete(ctx, w.Name, metav1.DeleteOptions{})
+			}
+		}
+	}
+	s, err := fabricsim.StartStandIn(ctx, dynamic.NewForConfigOrDie(cfg), typed, fabricsim.StandInOptions{
 		Host: "127.0.0.1", AgentDelay: *agentDelay, Fabric: fabricsim.DefaultFabricConfig})
 	if err != nil {
 		return err

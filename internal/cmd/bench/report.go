@@ -1,10 +1,16 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"html"
 	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // Ratio compares hedgehog_fabric with a reference in one cell.
@@ -23,62 +29,6 @@ func cell(cells []*Cell, provider, op string, n int) *Cell {
 		}
 	}
 	return nil
-}
-
-// ratios computes the ratios the performance issue asks for, and lists the
-// targets that were missed.
-func ratios(cells []*Cell, sizes []int) (out, scaling []Ratio, missed []string) {
-	add := func(list *[]Ratio, name string, n int, value, target float64) {
-		r := Ratio{Name: name, N: n, Value: value, Target: target, Met: target == 0 || value <= target}
-		*list = append(*list, r)
-		if !r.Met {
-			missed = append(missed, fmt.Sprintf("%s at N=%d is %.2f, target ≤ %.2f", name, n, value, target))
-		}
-	}
-	targets := map[string]map[string]float64{ // operation → reference → target at N=1000
-		"plan (no change)": {"time_static": 0.6, "kubectl_manifest": 0.55},
-		"apply (create)":   {"time_static": 0.7, "kubectl_manifest": 0.5},
-		"destroy":          {"time_static": 0.8, "kubectl_manifest": 0.5},
-	}
-	for _, n := range sizes {
-		for _, op := range operations {
-			hh := cell(cells, "hedgehog_fabric", op, n)
-			if hh == nil {
-				continue
-			}
-			for _, ref := range []string{"time_static", "kubectl_manifest", "time_static (SDK logs off)"} {
-				c := cell(cells, ref, op, n)
-				if c == nil || c.Median.Seconds == 0 {
-					continue
-				}
-				target := 0.0
-				switch {
-				case ref == "time_static (SDK logs off)":
-					target = 1.3
-				case n == 1000:
-					target = targets[op][ref]
-				case n == 100 && ref == "time_static":
-					target = 1.0
-				}
-				add(&out, fmt.Sprintf("%s: hedgehog_fabric / %s", op, ref), n, hh.Median.Seconds/c.Median.Seconds, target)
-			}
-			if op == "plan (no change)" && (n == 100 || n == 1000) {
-				add(&out, "plan (no change): API requests on fabrics", n, float64(hh.Median.Requests), 5)
-			}
-		}
-		if hh, kc := peakOf(cells, "hedgehog_fabric", n), peakOf(cells, "kubectl_manifest", n); n == 1000 && kc > 0 {
-			add(&out, "peak provider RSS: hedgehog_fabric / kubectl_manifest", n, hh/kc, 1.0)
-		}
-	}
-	if contains(sizes, 100) && contains(sizes, 1000) {
-		for _, op := range operations {
-			small, big := cell(cells, "hedgehog_fabric", op, 100), cell(cells, "hedgehog_fabric", op, 1000)
-			if small != nil && big != nil && small.Median.Seconds > 0 {
-				add(&scaling, op+": N=1000 / N=100", 1000, big.Median.Seconds/small.Median.Seconds, 11)
-			}
-		}
-	}
-	return out, scaling, missed
 }
 
 func peakOf(cells []*Cell, provider string, n int) float64 {
@@ -103,17 +53,17 @@ func contains(list []int, n int) bool {
 func markdown(res *Results, sizes []int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Measured %s on %s; OpenTofu 1.12.6, local kube-apiserver v1.37.2, default parallelism (10); medians of %d runs, providers interleaved.\n"+
-		"Command: `%s`.\n\nEach cell: wall time, then (API requests on fabrics counted by the API server, peak RSS of the provider process).\n\n",
-		res.Date, res.Machine, res.Runs, res.Command)
+		"Command: `%s`.\n\nEach cell: wall time, then (API requests on %s counted by the API server, peak RSS of the provider process).\n\n",
+		res.Date, res.Machine, res.Runs, res.Command, strings.Join(res.sc.Resources, ", "))
 	for _, n := range sizes {
 		fmt.Fprintf(&b, "**N = %d**\n\n| operation |", n)
-		for _, p := range peers {
+		for _, p := range res.sc.Peers {
 			fmt.Fprintf(&b, " %s |", p.Name)
 		}
-		b.WriteString("\n| --- |" + strings.Repeat(" --- |", len(peers)) + "\n")
+		b.WriteString("\n| --- |" + strings.Repeat(" --- |", len(res.sc.Peers)) + "\n")
 		for _, op := range operations {
 			fmt.Fprintf(&b, "| %s |", op)
-			for _, p := range peers {
+			for _, p := range res.sc.Peers {
 				c := cell(res.Cells, p.Name, op, n)
 				switch {
 				case c == nil:
@@ -130,7 +80,7 @@ func markdown(res *Results, sizes []int) string {
 		}
 		b.WriteString("\n")
 	}
-	b.WriteString("**Ratios** (hedgehog_fabric's time over the reference's; targets from the performance issue)\n\n| ratio | N | value | target | met |\n| --- | --- | --- | --- | --- |\n")
+	b.WriteString("**Ratios** ("+res.sc.Subject+"'s time over the reference's; targets from the performance issues)\n\n| ratio | N | value | target | met |\n| --- | --- | --- | --- | --- |\n")
 	for _, r := range append(append([]Ratio{}, res.Ratios...), res.Scaling...) {
 		target, met := "–", "–"
 		if r.Target > 0 {
@@ -180,10 +130,10 @@ func chart(res *Results, sizes []int) string {
 				x0, x0+panelW, y, y, x0-4, y+4, trimFloat(v))
 		}
 		groupW := (panelW - groupGap*float64(len(operations)+1)) / float64(len(operations))
-		barW := groupW / float64(len(peers))
+		barW := groupW / float64(len(res.sc.Peers))
 		for j, op := range operations {
 			gx := x0 + groupGap + float64(j)*(groupW+groupGap)
-			for k, p := range peers {
+			for k, p := range res.sc.Peers {
 				c := cell(res.Cells, p.Name, op, n)
 				if c == nil {
 					continue
@@ -195,7 +145,7 @@ func chart(res *Results, sizes []int) string {
 			fmt.Fprintf(&b, `<text x="%.1f" y="%.0f" text-anchor="middle">%s</text>`+"\n", gx+groupW/2, top+panelH+16, html.EscapeString(op))
 		}
 	}
-	for k, p := range peers {
+	for k, p := range res.sc.Peers {
 		x := left + float64(k)*190
 		fmt.Fprintf(&b, `<rect x="%.0f" y="%.0f" width="12" height="12" fill="%s"/><text x="%.0f" y="%.0f">%s</text>`+"\n",
 			x, top+panelH+50, colors[k], x+16, top+panelH+60, html.EscapeString(p.Name))
@@ -219,4 +169,72 @@ func niceCeil(v float64) float64 {
 
 func trimFloat(v float64) string {
 	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", v), "0"), ".")
+}
+
+// Results is what results.json holds.
+type Results struct {
+	Scenario string   `json:"scenario"`
+	Date     string   `json:"date"`
+	Machine  string   `json:"machine"`
+	Command  string   `json:"command"`
+	Runs     int      `json:"runs"`
+	Cells    []*Cell  `json:"cells"`
+	Ratios   []Ratio  `json:"ratios"`
+	Scaling  []Ratio  `json:"scaling"`
+	Problems []string `json:"targets_missed"`
+	sc       *scenario
+}
+
+func (b *bench) report(sizes []int, runs int, out string) error {
+	res := &Results{Date: time.Now().UTC().Format("2006-01-02"), Runs: runs, sc: b.sc, Scenario: b.sc.Name,
+		Machine: fmt.Sprintf("%s/%s, %d CPUs, %s", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version()),
+		Command: b.command(sizes)}
+	for _, n := range sizes {
+		for _, op := range operations {
+			for _, p := range b.sc.Peers {
+				if c := b.cells[fmt.Sprintf("%s|%s|%d", p.Name, op, n)]; c != nil {
+					c.Median = median(c.Samples)
+					res.Cells = append(res.Cells, c)
+				}
+			}
+		}
+	}
+	res.Ratios, res.Scaling, res.Problems = b.sc.Ratios(res.Cells, sizes)
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	raw, err := json.MarshalIndent(res, "", "  ")
+	if err != nil {
+		return err
+	}
+	md := markdown(res, sizes)
+	fmt.Println()
+	fmt.Println(md)
+	base := map[string]string{"fabric": "results"}[b.sc.Name]
+	if base == "" {
+		base = b.sc.Name
+	}
+	for ext, data := range map[string][]byte{".json": raw, ".md": []byte(md), ".svg": []byte(chart(res, sizes))} {
+		name := base + ext
+		if err := os.WriteFile(filepath.Join(out, name), data, 0o644); err != nil {
+			return err
+		}
+	}
+	fmt.Printf("wrote %s/%s.{md,json,svg}\n", out, base)
+	return nil
+}
+
+func (b *bench) command(sizes []int) string {
+	if b.sc.Name == "fabric" {
+		return "make bench N=" + joinInts(sizes)
+	}
+	return "make bench-" + b.sc.Name + " N=" + joinInts(sizes)
+}
+
+func joinInts(v []int) string {
+	s := make([]string, len(v))
+	for i, n := range v {
+		s[i] = strconv.Itoa(n)
+	}
+	return strings.Join(s, ",")
 }

@@ -1,0 +1,3 @@
+package main
+
+var vpcScenario = &scenario{Name: "vpc"}

@@ -126,6 +126,11 @@ func run(sc *scenario, sizes []int, runs int, out string) error {
 			}
 		}
 	}
+	defer func() {
+		for _, f := range b.cleanup {
+			f()
+		}
+	}()
 	if sc.Setup != nil {
 		fmt.Println("==> setting up the " + sc.Name + " scenario")
 		if err := sc.Setup(b); err != nil {

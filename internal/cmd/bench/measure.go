@@ -58,6 +58,7 @@ type bench struct {
 	client                     kubernetes.Interface
 	dyn                        dynamic.Interface
 	cells                      map[string]*Cell
+	cleanup                    []func()
 }
 
 func (b *bench) measure(p peer, n int) error {

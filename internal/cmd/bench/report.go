@@ -228,7 +228,7 @@ func (b *bench) command(sizes []int) string {
 	if b.sc.Name == "fabric" {
 		return "make bench N=" + joinInts(sizes)
 	}
-	return "make bench-" + b.sc.Name + " N=" + joinInts(sizes)
+	return "make bench-" + b.sc.Name + " VPCS=" + joinInts(sizes)
 }
 
 func joinInts(v []int) string {

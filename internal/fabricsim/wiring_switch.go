@@ -1,3 +1,6 @@
+// The stand-in's switch rules that need the cluster (longer than most files:
+// addresses, ASNs, groups, profiles and ports, in upstream's order).
+
 package fabricsim
 
 import (

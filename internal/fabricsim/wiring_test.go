@@ -1,3 +1,6 @@
+// The stand-in's wiring behaviour against upstream's vectors (longer than
+// most files: one table per wiring kind).
+
 package fabricsim
 
 import (

@@ -1,3 +1,6 @@
+// The acceptance tests of hedgehog_connection (longer than most files: one
+// case per connection type, and the rules shared by all of them).
+
 package provider_test
 
 import (

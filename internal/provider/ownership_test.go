@@ -1,3 +1,6 @@
+// The acceptance tests of who owns what (longer than most files: each stages
+// another field manager, webhook or finalizer on the cluster and checks it there).
+
 package provider_test
 
 import (

@@ -22,8 +22,6 @@ import (
 
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/rest"
-	"k8s.io/client-go/tools/clientcmd"
-	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/crds"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/kube"
@@ -146,41 +144,6 @@ func (c *Cluster) start(ctx context.Context) error {
 	return c.saveState()
 }
 
-func (c *Cluster) writePKI() error {
-	ca, err := newAuthority()
-	if err != nil {
-		return err
-	}
-	c.ca = ca
-	if err := ca.write(c.pki()); err != nil {
-		return err
-	}
-	serving, err := ca.sign("kube-apiserver", nil, []string{"127.0.0.1", "localhost", "kubernetes.default.svc"})
-	if err != nil {
-		return err
-	}
-	admin, err := ca.sign("hedgehog-admin", []string{"system:masters"}, nil)
-	if err != nil {
-		return err
-	}
-	saKey, err := newKey()
-	if err != nil {
-		return err
-	}
-	saPriv, saPub, err := encodeKeyPair(saKey)
-	if err != nil {
-		return err
-	}
-	if err := writeFiles(c.pki(), map[string][]byte{
-		"apiserver.crt": serving.Cert, "apiserver.key": serving.Key,
-		"admin.crt": admin.Cert, "admin.key": admin.Key,
-		"sa.key": saPriv, "sa.pub": saPub,
-	}); err != nil {
-		return err
-	}
-	return c.writeKubeconfig(c.KubeconfigPath(), "hedgehog-admin", admin)
-}
-
 func (c *Cluster) startEtcd(ctx context.Context) error {
 	client := "http://127.0.0.1:" + strconv.Itoa(c.state.EtcdPort)
 	peer := "http://127.0.0.1:" + strconv.Itoa(c.state.PeerPort)
@@ -286,55 +249,6 @@ func (c *Cluster) waitHTTP(ctx context.Context, name, url string, cfg *rest.Conf
 		return fmt.Errorf("%s did not become ready (%v): %w; its log is %s", name, last, err, p.logPath)
 	}
 	return nil
-}
-
-// RESTConfig is the admin identity's REST config.
-func (c *Cluster) RESTConfig() (*rest.Config, error) {
-	return clientcmd.BuildConfigFromFlags("", c.KubeconfigPath())
-}
-
-// Client is a provider client for the admin identity.
-func (c *Cluster) Client(opts kube.Options) (*kube.Client, error) {
-	cfg, err := c.RESTConfig()
-	if err != nil {
-		return nil, err
-	}
-	return kube.New(&kube.Connection{REST: cfg, Identity: "the local admin"}, opts)
-}
-
-// User is a minted identity.
-type User struct {
-	Name       string
-	Groups     []string
-	Cert       []byte
-	Key        []byte
-	Kubeconfig string // path of a kubeconfig for this user
-}
-
-// MintUser issues a client certificate for a user in the given groups (no
-// rights unless RBAC grants them) and writes a kubeconfig for it.
-func (c *Cluster) MintUser(name string, groups ...string) (*User, error) {
-	kp, err := c.ca.sign(name, groups, nil)
-	if err != nil {
-		return nil, err
-	}
-	path := filepath.Join(c.opts.Dir, "users", name+".kubeconfig")
-	if err := c.writeKubeconfig(path, name, kp); err != nil {
-		return nil, err
-	}
-	return &User{Name: name, Groups: groups, Cert: kp.Cert, Key: kp.Key, Kubeconfig: path}, nil
-}
-
-func (c *Cluster) writeKubeconfig(path, user string, kp keyPair) error {
-	cfg := clientcmdapi.NewConfig()
-	cfg.Clusters[contextName] = &clientcmdapi.Cluster{Server: c.state.Host, CertificateAuthorityData: c.ca.certPEM()}
-	cfg.AuthInfos[user] = &clientcmdapi.AuthInfo{ClientCertificateData: kp.Cert, ClientKeyData: kp.Key}
-	cfg.Contexts[contextName] = &clientcmdapi.Context{Cluster: contextName, AuthInfo: user, Namespace: "default"}
-	cfg.CurrentContext = contextName
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return err
-	}
-	return clientcmd.WriteToFile(*cfg, path)
 }
 
 func (c *Cluster) saveState() error {

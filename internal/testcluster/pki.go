@@ -125,3 +125,38 @@ func writeFiles(dir string, files map[string][]byte) error {
 	}
 	return nil
 }
+
+func (c *Cluster) writePKI() error {
+	ca, err := newAuthority()
+	if err != nil {
+		return err
+	}
+	c.ca = ca
+	if err := ca.write(c.pki()); err != nil {
+		return err
+	}
+	serving, err := ca.sign("kube-apiserver", nil, []string{"127.0.0.1", "localhost", "kubernetes.default.svc"})
+	if err != nil {
+		return err
+	}
+	admin, err := ca.sign("hedgehog-admin", []string{"system:masters"}, nil)
+	if err != nil {
+		return err
+	}
+	saKey, err := newKey()
+	if err != nil {
+		return err
+	}
+	saPriv, saPub, err := encodeKeyPair(saKey)
+	if err != nil {
+		return err
+	}
+	if err := writeFiles(c.pki(), map[string][]byte{
+		"apiserver.crt": serving.Cert, "apiserver.key": serving.Key,
+		"admin.crt": admin.Cert, "admin.key": admin.Key,
+		"sa.key": saPriv, "sa.pub": saPub,
+	}); err != nil {
+		return err
+	}
+	return c.writeKubeconfig(c.KubeconfigPath(), "hedgehog-admin", admin)
+}

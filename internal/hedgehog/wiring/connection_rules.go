@@ -1,3 +1,6 @@
+// The rules of connections, one idea in one file (longer than most: nine
+// connection types, each with its count of links, devices and ports).
+
 package wiring
 
 import (

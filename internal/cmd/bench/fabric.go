@@ -148,4 +148,3 @@ func fabricRatios(cells []*Cell, sizes []int) (out, scaling []Ratio, missed []st
 	}
 	return out, scaling, missed
 }
-

@@ -207,4 +207,3 @@ func median(samples []sample) sample {
 		RSSMB:    pick(func(s sample) float64 { return s.RSSMB }),
 	}
 }
-

@@ -65,4 +65,3 @@ func shim() int {
 	}
 	return cmd.ProcessState.ExitCode()
 }
-

@@ -80,7 +80,7 @@ func markdown(res *Results, sizes []int) string {
 		}
 		b.WriteString("\n")
 	}
-	b.WriteString("**Ratios** ("+res.sc.Subject+"'s time over the reference's; targets from the performance issues)\n\n| ratio | N | value | target | met |\n| --- | --- | --- | --- | --- |\n")
+	b.WriteString("**Ratios** (" + res.sc.Subject + "'s time over the reference's; targets from the performance issues)\n\n| ratio | N | value | target | met |\n| --- | --- | --- | --- | --- |\n")
 	for _, r := range append(append([]Ratio{}, res.Ratios...), res.Scaling...) {
 		target, met := "–", "–"
 		if r.Target > 0 {

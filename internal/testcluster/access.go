@@ -4,10 +4,11 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/kube"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+
+	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/kube"
 )
 
 // RESTConfig is the admin identity's REST config.

@@ -77,7 +77,7 @@ resource "hedgehog_vpc" "v" {
 resource "hedgehog_vpc_attachment" "a" {
   for_each   = local.attachments
   name       = each.key
-  connection = each.value.connection
+  connection_name = each.value.connection
   subnet     = "${hedgehog_vpc.v[each.value.vpc].name}/${each.value.subnet}"
 }
 

@@ -140,7 +140,8 @@ func vpcCross(ctx context.Context, s *Store, u *unstructured.Unstructured) error
 		if ns, _ := meta.Str(ospec, "vlanNamespace"); ns == vlanName {
 			for _, theirs := range vpcSubnets(ospec) {
 				for _, mine := range subnets {
-					if mine.vlan == theirs.vlan && !(mine.vlan == 0 && (mine.hostBGP || theirs.hostBGP)) {
+					// host BGP subnets have no VLAN, and there may be many
+					if mine.vlan == theirs.vlan && (mine.vlan != 0 || !mine.hostBGP && !theirs.hostBGP) {
 						return fmt.Errorf("vlan %d is already used by other VPC", mine.vlan)
 					}
 				}

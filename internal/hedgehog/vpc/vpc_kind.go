@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
@@ -87,8 +86,7 @@ var VPC = &kinds.Kind{
 				{Name: "prefix", JSON: "prefix", Type: kinds.String, Required: true,
 					Description: "The destination, a prefix without host bits, such as `10.42.0.0/24`."},
 				{Name: "next_hops", JSON: "nextHops", Type: kinds.List, Elem: kinds.StringElem, Required: true,
-					Description: "The next hops, at least one, such as `10.99.0.1`.",
-					List:        []validator.List{listvalidator.SizeAtLeast(1)}},
+					Description: "The next hops, at least one, such as `10.99.0.1`."},
 			}}},
 	},
 	Check:   checkVPC,
@@ -211,4 +209,3 @@ func SubnetRef(s string) (vpc, subnet string) {
 	}
 	return vpc, subnet
 }
-

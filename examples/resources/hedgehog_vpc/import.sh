@@ -1,0 +1,1 @@
+terraform import hedgehog_vpc.vpc_1 vpc-1

@@ -57,6 +57,10 @@ func (l vpcLab) gone(t *testing.T, vpcs ...string) func(*terraform.State) error 
 	}
 }
 
+// dhcp is the path of the default subnet's DHCP settings (a new path each
+// time: paths share their steps when extended).
+func dhcp() tfjsonpath.Path { return tfjsonpath.New("subnets").AtMapKey("default").AtMapKey("dhcp") }
+
 func TestAccVPC_lifecycle(t *testing.T) {
 	acctest.PreCheck(t)
 	l := newVPCLab()
@@ -94,7 +98,6 @@ data "hedgehog_vpcs" "by_label" {
   depends_on     = [hedgehog_vpc.v]
 }
 `, vpc.LabelVLANNamespace, l.vlan)
-	dhcp := tfjsonpath.New("subnets").AtMapKey("default").AtMapKey("dhcp")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories,
 		CheckDestroy:             l.gone(t, name),
@@ -105,12 +108,12 @@ data "hedgehog_vpcs" "by_label" {
 					// The plan knows the webhook's defaults.
 					plancheck.ExpectKnownValue(addr, tfjsonpath.New("subnets").AtMapKey("backend").AtMapKey("gateway"),
 						knownvalue.StringExact("10.10.2.1")),
-					plancheck.ExpectKnownValue(addr, dhcp.AtMapKey("range").AtMapKey("end"), knownvalue.StringExact("10.10.1.255")),
-					plancheck.ExpectKnownValue(addr, dhcp.AtMapKey("options").AtMapKey("interface_mtu"), knownvalue.Int64Exact(9036)),
+					plancheck.ExpectKnownValue(addr, dhcp().AtMapKey("range").AtMapKey("end"), knownvalue.StringExact("10.10.1.255")),
+					plancheck.ExpectKnownValue(addr, dhcp().AtMapKey("options").AtMapKey("interface_mtu"), knownvalue.Int64Exact(9036)),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact("default/"+name)),
-					statecheck.ExpectKnownValue(addr, dhcp.AtMapKey("options").AtMapKey("lease_time_seconds"), knownvalue.Int64Exact(3600)),
+					statecheck.ExpectKnownValue(addr, dhcp().AtMapKey("options").AtMapKey("lease_time_seconds"), knownvalue.Int64Exact(3600)),
 				},
 				Check: acctest.InCluster(t, vpc.VPC, name, func(u *unstructured.Unstructured) error {
 					sub := []string{"spec", "subnets", "default"}
@@ -140,7 +143,7 @@ data "hedgehog_vpcs" "by_label" {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.hedgehog_vpc.v", tfjsonpath.New("subnets").AtMapKey("backend").AtMapKey("vlan"),
 						knownvalue.Int64Exact(1003)),
-					statecheck.ExpectKnownValue("data.hedgehog_vpc.v", dhcp.AtMapKey("static").AtMapKey("aa:bb:cc:dd:ee:01").
+					statecheck.ExpectKnownValue("data.hedgehog_vpc.v", dhcp().AtMapKey("static").AtMapKey("aa:bb:cc:dd:ee:01").
 						AtMapKey("ip"), knownvalue.StringExact("10.10.1.5")),
 					statecheck.ExpectKnownValue("data.hedgehog_vpcs.by_namespace", tfjsonpath.New("names"),
 						knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(name)})),
@@ -205,7 +208,8 @@ func TestAccVPC_planRules(t *testing.T) {
 			plan(name, append(sub(ok), `permit = [["default", "db"]]`), "Attribute permit[0]: permit policy #0: subnet db not found"),
 			plan(name, append(sub(ok), `mode = "l3flat"`), "Attribute mode: L3Flat mode is not supported yet"),
 			plan(name, append(sub(ok), `static_routes = [{ prefix = "10.30.0.0/16", next_hops = [] }]`), "Attribute static_routes[0].next_hops: static route #0: at least one next hop is required"),
-			plan(name, append(sub(ok), `labels = { "fabric.githedgehog.com/vpc" = "x" }`), "Key Set By The Server"),
+			{Config: acctest.Config(l.hcl() + vpcHCL("v", name, append(sub(ok), `labels = { "fabric.githedgehog.com/vpc" = "x" }`)...)),
+				PlanOnly: true, ExpectError: acctest.Error("Key Set By The Server", `Attribute labels["fabric.githedgehog.com/vpc"]`)},
 		},
 	})
 }
@@ -255,7 +259,6 @@ resource "hedgehog_vpc" "d" {
   subnets = { default = { subnet = "10.10.1.0/24", vlan = 1001, dhcp = { enable = true, options = { time_servers = ["10.0.0.2"] } } } }
 }
 `, acctest.HedgehogName("vpc")))
-	dhcp := tfjsonpath.New("subnets").AtMapKey("default").AtMapKey("dhcp")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories,
 		Steps: []resource.TestStep{{
@@ -265,10 +268,10 @@ resource "hedgehog_vpc" "d" {
 				plancheck.ExpectKnownValue(addr, tfjsonpath.New("vlan_namespace"), knownvalue.StringExact("default")),
 				plancheck.ExpectKnownValue(addr, tfjsonpath.New("subnets").AtMapKey("default").AtMapKey("gateway"),
 					knownvalue.StringExact("10.10.1.1")),
-				plancheck.ExpectKnownValue(addr, dhcp.AtMapKey("range"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+				plancheck.ExpectKnownValue(addr, dhcp().AtMapKey("range"), knownvalue.ObjectExact(map[string]knownvalue.Check{
 					"start": knownvalue.StringExact("10.10.1.2"), "end": knownvalue.StringExact("10.10.1.255")})),
-				plancheck.ExpectKnownValue(addr, dhcp.AtMapKey("options").AtMapKey("dns_servers"), knownvalue.SetSizeExact(0)),
-				plancheck.ExpectKnownValue(addr, dhcp.AtMapKey("options").AtMapKey("lease_time_seconds"), knownvalue.Int64Exact(3600)),
+				plancheck.ExpectKnownValue(addr, dhcp().AtMapKey("options").AtMapKey("dns_servers"), knownvalue.SetSizeExact(0)),
+				plancheck.ExpectKnownValue(addr, dhcp().AtMapKey("options").AtMapKey("lease_time_seconds"), knownvalue.Int64Exact(3600)),
 			}},
 		}},
 	})

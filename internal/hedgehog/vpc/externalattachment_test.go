@@ -18,7 +18,9 @@ static: {remoteIP: 10.45.0.2, vlan: 200, proxy: true}
 `
 )
 
-func acl(statement string) string { return bgpAttachment + "inboundACL: {statements: [" + statement + "]}\n" }
+func acl(statement string) string {
+	return bgpAttachment + "inboundACL: {statements: [" + statement + "]}\n"
+}
 
 // The cases named EXTATT-* and ACL-* are Hedgehog's validation vectors for
 // External attachments: the same objects, and the messages the real webhook
@@ -101,7 +103,7 @@ func TestExternalAttachmentRules(t *testing.T) {
 		{"external": "e", "connection": "c", "switch": kinds.Unknown},
 		{"external": "e", "connection": "c", "static": map[string]any{"remoteIP": kinds.Unknown, "proxy": true}},
 		{"external": kinds.Unknown, "connection": kinds.Unknown, "switch": map[string]any{"ip": "10.0.0.1/24"},
-			"neighbor": map[string]any{"asn": int64(1), "ip": "10.0.0.2"},
+			"neighbor":   map[string]any{"asn": int64(1), "ip": "10.0.0.2"},
 			"inboundACL": map[string]any{"statements": []any{map[string]any{"seq": kinds.Unknown}}}},
 	} {
 		if p := ExternalAttachment.Check("a", spec); len(p) > 0 {

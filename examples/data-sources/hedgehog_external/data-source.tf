@@ -1,0 +1,7 @@
+data "hedgehog_external" "isp" {
+  name = "isp"
+}
+
+output "isp_inbound_community" {
+  value = data.hedgehog_external.isp.inbound_community
+}

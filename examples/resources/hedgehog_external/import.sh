@@ -1,0 +1,1 @@
+terraform import hedgehog_external.isp isp

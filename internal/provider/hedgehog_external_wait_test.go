@@ -25,11 +25,11 @@ func TestAccExternal_deleteBlockedWhileAttached(t *testing.T) {
 	attachment := func(extra string) string {
 		return fmt.Sprintf(`
 resource "hedgehog_external_attachment" "a" {
-  name       = %q
-  external   = %q
-  connection = hedgehog_connection.ext.name
-  switch     = { ip = "100.1.10.1/24" }
-  neighbor   = { asn = 64102, ip = "100.1.10.6" }
+  name            = %q
+  external        = %q
+  connection_name = hedgehog_connection.ext.name
+  switch          = { ip = "100.1.10.1/24" }
+  neighbor        = { asn = 64102, ip = "100.1.10.6" }
 %s}
 `, att, ext, extra)
 	}

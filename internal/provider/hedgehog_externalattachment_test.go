@@ -22,9 +22,9 @@ import (
 func attachmentHCL(res, name, external string, lines ...string) string {
 	return fmt.Sprintf(`
 resource "hedgehog_external_attachment" %q {
-  name       = %q
-  external   = hedgehog_external.%s.name
-  connection = hedgehog_connection.ext.name
+  name            = %q
+  external        = hedgehog_external.%s.name
+  connection_name = hedgehog_connection.ext.name
 %s}
 `, res, name, external, indentLines(lines))
 }
@@ -61,9 +61,9 @@ data "hedgehog_external_attachments" "of_bgp" {
 }
 
 data "hedgehog_external_attachments" "on_connection" {
-  connection     = hedgehog_connection.ext.name
-  label_selector = "%s=%s"
-  depends_on     = [hedgehog_external_attachment.bgp, hedgehog_external_attachment.static]
+  connection_name = hedgehog_connection.ext.name
+  label_selector  = "%s=%s"
+  depends_on      = [hedgehog_external_attachment.bgp, hedgehog_external_attachment.static]
 }
 `, vpc.LabelExternal, staticExt)
 	inCluster := func(n string, check func(u *unstructured.Unstructured) error) resource.TestCheckFunc {

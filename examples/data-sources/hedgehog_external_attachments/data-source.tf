@@ -5,7 +5,7 @@ data "hedgehog_external_attachments" "isp" {
 }
 
 data "hedgehog_external_attachments" "leaf_03" {
-  connection = "leaf-03--external"
+  connection_name = "leaf-03--external"
 }
 
 output "isp_attachments" {

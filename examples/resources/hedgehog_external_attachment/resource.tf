@@ -5,9 +5,9 @@
 # (hedgehog_external.isp.name) so that Terraform creates them first and
 # deletes them last.
 resource "hedgehog_external_attachment" "leaf_03_isp" {
-  name       = "leaf-03--isp"
-  external   = "isp"
-  connection = "leaf-03--external"
+  name            = "leaf-03--isp"
+  external        = "isp"
+  connection_name = "leaf-03--external"
   switch = {
     vlan = 10
     ip   = "100.1.10.1/24"
@@ -22,9 +22,9 @@ resource "hedgehog_external_attachment" "leaf_03_isp" {
 # A static External on VLAN 20 of the same port, with proxy ARP, and an
 # access list on what comes in.
 resource "hedgehog_external_attachment" "leaf_03_dc_core" {
-  name       = "leaf-03--dc-core"
-  external   = "dc-core"
-  connection = "leaf-03--external"
+  name            = "leaf-03--dc-core"
+  external        = "dc-core"
+  connection_name = "leaf-03--external"
   static = {
     remote_ip = "100.1.20.1"
     vlan      = 20

@@ -31,8 +31,8 @@ var ExternalAttachment = &kinds.Kind{
 	Spec: []kinds.Attr{
 		{Name: "external", JSON: "external", Type: kinds.String, Required: true, Ref: &kinds.Ref{Kind: "External"},
 			Description: "The name of the External; it must exist, and be static exactly when the attachment is."},
-		{Name: "connection", JSON: "connection", Type: kinds.String, Required: true, Ref: &kinds.Ref{Kind: "Connection"},
-			Description: "The name of the connection (of type `external`) whose switch port the attachment uses; it must exist."},
+		{Name: "connection_name", JSON: "connection", Type: kinds.String, Required: true, Ref: &kinds.Ref{Kind: "Connection"},
+			Description: "The name of the connection (of type `external`; `connection` is a name Terraform reserves) whose switch port the attachment uses; it must exist."},
 		{Name: "switch", JSON: "switch", Type: kinds.Object, Attrs: []kinds.Attr{
 			{Name: "vlan", JSON: "vlan", Type: kinds.Int64, OmitZero: true, Int64: []validator.Int64{int64validator.Between(1, 4094)},
 				Description: "A VLAN, 1 to 4094, for a subinterface of the port. Left out, the port itself."},
@@ -64,7 +64,7 @@ var ExternalAttachment = &kinds.Kind{
 	ListFilters: []kinds.ListFilter{
 		{Name: "external", Description: "Only attachments of this External.",
 			Selector: func(v string) string { return LabelExternal + "=" + v }},
-		{Name: "connection", Description: "Only attachments on this connection.",
+		{Name: "connection_name", Description: "Only attachments on this connection (`connection` is a name Terraform reserves).",
 			Selector: func(v string) string { return LabelExternalConnection + "=" + v }},
 	},
 	Applied: &kinds.AppliedRule{Agents: agent.Agent, AgentField: "externalAttachments",

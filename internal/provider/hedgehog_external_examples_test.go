@@ -59,10 +59,11 @@ func example(t *testing.T, path string) string {
 // refused deletes are asked again until what uses an object is gone).
 func TestAccExternal_examples(t *testing.T) {
 	cluster := acctest.StartOwnCluster(t, true)
-	base := ownProvider(cluster.Kubeconfig) + externalExamplesBase + example(t, "resources/hedgehog_external/resource.tf")
-	// The attachments name the Externals and the connection literally, so
-	// these come first.
-	attached := base + example(t, "resources/hedgehog_external_attachment/resource.tf")
+	// The examples name the namespace, the Externals and the connection
+	// literally: what they name comes first.
+	base := ownProvider(cluster.Kubeconfig) + externalExamplesBase
+	externals := base + example(t, "resources/hedgehog_external/resource.tf")
+	attached := externals + example(t, "resources/hedgehog_external_attachment/resource.tf")
 	// The data sources name them literally too: they read what exists at
 	// plan time.
 	all := attached + example(t, "data-sources/hedgehog_external/data-source.tf") +
@@ -72,6 +73,7 @@ func TestAccExternal_examples(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.Factories,
 		Steps: []resource.TestStep{
 			{Config: base},
+			{Config: externals},
 			{Config: attached},
 			{
 				Config: all,

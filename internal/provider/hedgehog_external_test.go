@@ -71,7 +71,7 @@ resource "hedgehog_ipv4_namespace" "ipns" {
 }
 `, ipNS)
 	first := acctest.Config(ns + externalHCL("bgp", name, `inbound_community  = "65102:5000"`, `outbound_community = "5000:65102"`,
-		`labels = { team = "net" }`) + externalHCL("static", static, `static = { prefixes = ["10.90.0.0/16", "0.0.0.0/1"] }`))
+		`labels = { team = "net" }`) + externalHCL("static", static, `static = { prefixes = ["10.90.0.0/16", "10.80.0.0/16"] }`))
 	// In place: other communities, then the BGP External turns static.
 	second := strings.Replace(first, `"65102:5000"`, `"65102:5001"`, 1)
 	third := strings.Replace(second, "inbound_community  = \"65102:5001\"\n  outbound_community = \"5000:65102\"",
@@ -106,7 +106,7 @@ data "hedgehog_externals" "team" {
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact("default/"+name)),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("ipv4_namespace"), knownvalue.StringExact(ipNS)),
 					statecheck.ExpectKnownValue("hedgehog_external.static", tfjsonpath.New("static").AtMapKey("prefixes"),
-						knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("10.90.0.0/16"), knownvalue.StringExact("0.0.0.0/1")})),
+						knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("10.90.0.0/16"), knownvalue.StringExact("10.80.0.0/16")})),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					inCluster(name, func(u *unstructured.Unstructured) error {
@@ -115,7 +115,7 @@ data "hedgehog_externals" "team" {
 							acctest.Expect(u, "net", "metadata", "labels", "team"))
 					}),
 					inCluster(static, func(u *unstructured.Unstructured) error {
-						return acctest.Expect(u, []any{"10.90.0.0/16", "0.0.0.0/1"}, "spec", "static", "prefixes")
+						return acctest.Expect(u, []any{"10.90.0.0/16", "10.80.0.0/16"}, "spec", "static", "prefixes")
 					})),
 			},
 			{Config: first, PlanOnly: true},

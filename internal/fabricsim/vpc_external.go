@@ -16,7 +16,7 @@ var externalBehaviour = Behaviour{
 	Prefix: "error validating external",
 	Labels: func(spec map[string]any) map[string]string {
 		ns, _ := meta.Str(spec, "ipv4Namespace")
-		return map[string]string{vpc.LabelExternalIPv4Namespace: ns}
+		return map[string]string{vpc.LabelIPv4Namespace: ns}
 	},
 	Cross: func(ctx context.Context, s *Store, u *unstructured.Unstructured) error {
 		ns, _ := meta.Str(Spec(u), "ipv4Namespace")

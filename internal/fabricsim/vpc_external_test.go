@@ -8,8 +8,6 @@ import (
 )
 
 const (
-	vpcAPI      = "apiVersion: vpc.githedgehog.com/v1beta1\nkind: "
-	ipnsDefault = vpcAPI + "IPv4Namespace\nmetadata: {name: default}\nspec: {subnets: [10.0.0.0/16]}"
 	// external01 and external02 are the Externals of Hedgehog's attachment
 	// vectors: a BGP one and a static one.
 	external01 = vpcAPI + "External\nmetadata: {name: external-01}\nspec: {inboundCommunity: '50000:1001', ipv4Namespace: default, " +
@@ -31,7 +29,7 @@ func externalAttachment(name, spec string) string {
 // The EXT-* cases are Hedgehog's validation vectors for Externals, with
 // upstream's messages; the webhook's defaults and labels are D-EXT-1's.
 func TestExternalWebhook(t *testing.T) {
-	h := standIn(t, DefaultFabricConfig, ipnsDefault)
+	h := standIn(t, DefaultFabricConfig, ipv4Default)
 	for _, c := range []struct{ name, obj, want string }{
 		{"EXT-01", external("valid-bgp", "{inboundCommunity: '50000:1001', ipv4Namespace: default, outboundCommunity: '50000:1002'}"), ""},
 		{"EXT-02", external("this-is-a-name-longer-than-possible", "{inboundCommunity: '50000:1001', ipv4Namespace: default}"),
@@ -66,7 +64,7 @@ func TestExternalWebhook(t *testing.T) {
 func TestExternalAttachmentWebhook(t *testing.T) {
 	clash := externalAttachment("vlan-clash", "{connection: leaf-01--external, external: external-02, "+
 		"static: {proxy: true, remoteIP: 10.45.0.2, vlan: 100}}")
-	h := standIn(t, DefaultFabricConfig, vsProfile(), nsDefault, ipnsDefault, server01, sw("leaf-01", leafSpec), external01, external02,
+	h := standIn(t, DefaultFabricConfig, vsProfile(), nsDefault, ipv4Default, server01, sw("leaf-01", leafSpec), external01, external02,
 		extConn, unbundledCon, clash)
 	bgp := func(name, external, conn string, vlan string) string {
 		return externalAttachment(name, "{connection: "+conn+", external: "+external+", neighbor: {asn: 64000, ip: 10.90.0.4}, "+
@@ -109,12 +107,12 @@ func TestExternalAttachmentWebhook(t *testing.T) {
 
 // Externals, their namespaces and connections cannot be deleted while used.
 func TestExternalDeleteBlocked(t *testing.T) {
-	h := standIn(t, DefaultFabricConfig, vsProfile(), nsDefault, ipnsDefault, sw("leaf-01", leafSpec), external01, external02, extConn,
+	h := standIn(t, DefaultFabricConfig, vsProfile(), nsDefault, ipv4Default, sw("leaf-01", leafSpec), external01, external02, extConn,
 		externalAttachment("a", "{connection: leaf-01--external, external: external-02, static: {proxy: true, remoteIP: 10.45.0.2}}"))
 	for _, c := range []struct{ obj, want string }{
 		{external02, "external has attachments"},
 		{external01, ""},
-		{ipnsDefault, "IPv4Namespace has externals"},
+		{ipv4Default, "IPv4Namespace has externals"},
 		{extConn, "connection has external attachments"},
 	} {
 		err := h.Validate(context.Background(), admissionv1.Delete, nil, object(t, c.obj))

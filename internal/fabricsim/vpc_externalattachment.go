@@ -17,7 +17,7 @@ var externalAttachmentBehaviour = Behaviour{
 	Labels: func(spec map[string]any) map[string]string {
 		ext, _ := meta.Str(spec, "external")
 		conn, _ := meta.Str(spec, "connection")
-		return map[string]string{vpc.LabelExternal: ext, vpc.LabelExternalConnection: conn}
+		return map[string]string{vpc.LabelExternal: ext, vpc.LabelConnection: conn}
 	},
 	Cross: externalAttachmentCross,
 }
@@ -55,7 +55,7 @@ func externalAttachmentCross(ctx context.Context, s *Store, u *unstructured.Unst
 	if v, ok := Spec(conn)["external"]; !ok || v == nil {
 		return fmt.Errorf("connection %s is not external", connName)
 	}
-	others, err := s.ListByLabel(ctx, "ExternalAttachment", vpc.LabelExternalConnection, connName)
+	others, err := s.ListByLabel(ctx, "ExternalAttachment", vpc.LabelConnection, connName)
 	if err != nil {
 		return err
 	}

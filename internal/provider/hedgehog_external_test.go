@@ -90,7 +90,7 @@ data "hedgehog_externals" "team" {
   label_selector = "team=net,%s=%s"
   depends_on     = [hedgehog_external.bgp]
 }
-`, vpc.LabelExternalIPv4Namespace, ipNS)
+`, vpc.LabelIPv4Namespace, ipNS)
 	inCluster := func(n string, check func(u *unstructured.Unstructured) error) resource.TestCheckFunc {
 		return acctest.InCluster(t, vpc.External, n, check)
 	}
@@ -111,7 +111,7 @@ data "hedgehog_externals" "team" {
 				Check: resource.ComposeAggregateTestCheckFunc(
 					inCluster(name, func(u *unstructured.Unstructured) error {
 						return expectAll(acctest.Expect(u, "65102:5000", "spec", "inboundCommunity"),
-							acctest.Expect(u, ipNS, "metadata", "labels", vpc.LabelExternalIPv4Namespace),
+							acctest.Expect(u, ipNS, "metadata", "labels", vpc.LabelIPv4Namespace),
 							acctest.Expect(u, "net", "metadata", "labels", "team"))
 					}),
 					inCluster(static, func(u *unstructured.Unstructured) error {
@@ -126,7 +126,7 @@ data "hedgehog_externals" "team" {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.hedgehog_external.bgp", tfjsonpath.New("outbound_community"),
 						knownvalue.StringExact("5000:65102")),
-					statecheck.ExpectKnownValue("data.hedgehog_external.bgp", tfjsonpath.New("labels").AtMapKey(vpc.LabelExternalIPv4Namespace),
+					statecheck.ExpectKnownValue("data.hedgehog_external.bgp", tfjsonpath.New("labels").AtMapKey(vpc.LabelIPv4Namespace),
 						knownvalue.StringExact(ipNS)),
 					statecheck.ExpectKnownValue("data.hedgehog_externals.in_ns", tfjsonpath.New("names"),
 						knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(sortStrings([]string{name, static})[0]),

@@ -87,7 +87,7 @@ data "hedgehog_external_attachments" "on_connection" {
 				Check: resource.ComposeAggregateTestCheckFunc(
 					inCluster(bgp, func(u *unstructured.Unstructured) error {
 						return expectAll(acctest.Expect(u, int64(64102), "spec", "neighbor", "asn"),
-							acctest.Expect(u, l.conn, "metadata", "labels", vpc.LabelExternalConnection),
+							acctest.Expect(u, l.conn, "metadata", "labels", vpc.LabelConnection),
 							acctest.Expect(u, bgpExt, "metadata", "labels", vpc.LabelExternal))
 					}),
 					inCluster(static, func(u *unstructured.Unstructured) error {

@@ -15,12 +15,9 @@ import (
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/kinds"
 )
 
-// Labels the webhook keeps on externals and on the objects that use them
-// (list data sources and the stand-in select by them).
-const (
-	LabelExternal              = "fabric.githedgehog.com/external"
-	LabelExternalIPv4Namespace = "fabric.githedgehog.com/ipv4ns"
-)
+// LabelExternal is the label with the External of an attachment or a
+// peering (list data sources and the stand-in select by it).
+const LabelExternal = "fabric.githedgehog.com/external"
 
 // externalDefaultIPv4Namespace is the namespace of an External whose spec
 // does not say.
@@ -57,7 +54,7 @@ var External = &kinds.Kind{
 	Default: defaultExternal,
 	ListFilters: []kinds.ListFilter{
 		{Name: "ipv4_namespace", Description: "Only Externals of this IPv4 namespace.",
-			Selector: func(v string) string { return LabelExternalIPv4Namespace + "=" + v }},
+			Selector: func(v string) string { return LabelIPv4Namespace + "=" + v }},
 	},
 	Applied: &kinds.AppliedRule{Agents: agent.Agent, AgentField: "externals",
 		Description: "every switch with an attachment to the External has applied it.",

@@ -13,10 +13,6 @@ import (
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/kinds"
 )
 
-// LabelExternalConnection is the label with the connection of an External
-// attachment.
-const LabelExternalConnection = "fabric.githedgehog.com/connection"
-
 // ExternalAttachment attaches an External to a switch port: a BGP session
 // with the external router, or static routes to it.
 var ExternalAttachment = &kinds.Kind{
@@ -65,7 +61,7 @@ var ExternalAttachment = &kinds.Kind{
 		{Name: "external", Description: "Only attachments of this External.",
 			Selector: func(v string) string { return LabelExternal + "=" + v }},
 		{Name: "connection_name", Description: "Only attachments on this connection (`connection` is a name Terraform reserves).",
-			Selector: func(v string) string { return LabelExternalConnection + "=" + v }},
+			Selector: func(v string) string { return LabelConnection + "=" + v }},
 	},
 	Applied: &kinds.AppliedRule{Agents: agent.Agent, AgentField: "externalAttachments",
 		Description: "the switch of its connection has applied it.",

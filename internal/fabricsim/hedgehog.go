@@ -45,7 +45,7 @@ type Behaviour struct {
 }
 
 // Behaviours are the stand-in's Hedgehog kinds.
-var Behaviours = []Behaviour{ipv4NamespaceBehaviour, vpcBehaviour, externalBehaviour, externalAttachmentBehaviour,
+var Behaviours = []Behaviour{ipv4NamespaceBehaviour, vpcBehaviour, externalBehaviour, externalAttachmentBehaviour, externalPeeringBehaviour,
 	switchProfileBehaviour, vlanNamespaceBehaviour, switchGroupBehaviour, switchBehaviour, serverBehaviour, connectionBehaviour}
 
 // FabricConfig is the part of Hedgehog's fabric configuration that its

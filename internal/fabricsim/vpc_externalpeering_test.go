@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	admissionv1 "k8s.io/api/admission/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
 
 func externalPeering(name, permit string) string {
@@ -43,12 +44,13 @@ func TestExternalPeeringWebhook(t *testing.T) {
 	// D-EXTPEER-1: sorted, and labelled with the VPC and the External.
 	_, stored := admit(t, h, externalPeering("vpc-01--ext-01", "{vpc: {name: vpc-01, subnets: [subnet-b, subnet-a]}, "+
 		"external: {name: external-01, prefixes: [{prefix: 10.0.0.0/8}, {prefix: 0.0.0.0/0}]}}"), "")
-	permit, _ := Spec(stored)["permit"].(map[string]any)
-	if got := permit["vpc"].(map[string]any)["subnets"].([]any); got[0] != "subnet-a" {
-		t.Errorf("subnets not sorted: %v", got)
+	subnets, _, _ := unstructured.NestedStringSlice(stored.Object, "spec", "permit", "vpc", "subnets")
+	if len(subnets) != 2 || subnets[0] != "subnet-a" {
+		t.Errorf("subnets not sorted: %v", subnets)
 	}
-	if got := permit["external"].(map[string]any)["prefixes"].([]any); got[0].(map[string]any)["prefix"] != "0.0.0.0/0" {
-		t.Errorf("prefixes not sorted: %v", got)
+	prefixes, _, _ := unstructured.NestedSlice(stored.Object, "spec", "permit", "external", "prefixes")
+	if first, _ := prefixes[0].(map[string]any); first["prefix"] != "0.0.0.0/0" {
+		t.Errorf("prefixes not sorted: %v", prefixes)
 	}
 	want := map[string]string{"fabric.githedgehog.com/vpc": "vpc-01", "fabric.githedgehog.com/external": "external-01"}
 	if got := stored.GetLabels(); !equalMaps(got, want) {

@@ -14,7 +14,7 @@ import (
 )
 
 // externalExamplesBase is what the External examples name: the default
-// namespaces, leaf-03 and its external connection.
+// namespaces, leaf-03 and its external connection, and vpc-01.
 const externalExamplesBase = `
 resource "hedgehog_vlan_namespace" "default" {
   name   = "default"
@@ -35,6 +35,12 @@ resource "hedgehog_switch" "leaf_03" {
   vtep_ip         = "172.30.12.2/32"
   protocol_ip     = "172.30.8.4/32"
   vlan_namespaces = [hedgehog_vlan_namespace.default.name]
+}
+
+resource "hedgehog_vpc" "vpc_01" {
+  name     = "vpc-01"
+  subnets  = { default = { subnet = "10.0.1.0/24", vlan = 1001 } }
+  depends_on = [hedgehog_ipv4_namespace.default, hedgehog_vlan_namespace.default]
 }
 
 resource "hedgehog_connection" "leaf_03_external" {
@@ -63,12 +69,14 @@ func TestAccExternal_examples(t *testing.T) {
 	// literally: what they name comes first.
 	base := ownProvider(cluster.Kubeconfig) + externalExamplesBase
 	externals := base + example(t, "resources/hedgehog_external/resource.tf")
-	attached := externals + example(t, "resources/hedgehog_external_attachment/resource.tf")
+	attached := externals + example(t, "resources/hedgehog_external_attachment/resource.tf") +
+		example(t, "resources/hedgehog_external_peering/resource.tf")
 	// The data sources name them literally too: they read what exists at
 	// plan time.
 	all := attached + example(t, "data-sources/hedgehog_external/data-source.tf") +
 		example(t, "data-sources/hedgehog_externals/data-source.tf") +
-		example(t, "data-sources/hedgehog_external_attachments/data-source.tf")
+		example(t, "data-sources/hedgehog_external_attachments/data-source.tf") +
+		example(t, "data-sources/hedgehog_external_peerings/data-source.tf")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories,
 		Steps: []resource.TestStep{
@@ -84,6 +92,8 @@ func TestAccExternal_examples(t *testing.T) {
 						knownvalue.StringExact("dc-core"), knownvalue.StringExact("isp")})),
 					statecheck.ExpectKnownOutputValue("isp_attachments", knownvalue.ListExact([]knownvalue.Check{
 						knownvalue.StringExact("leaf-03--isp")})),
+					statecheck.ExpectKnownOutputValue("vpc_01_external_peerings", knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.StringExact("vpc-01--isp")})),
 				},
 			},
 			{Config: all, PlanOnly: true},

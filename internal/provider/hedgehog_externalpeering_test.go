@@ -78,7 +78,7 @@ func TestAccExternalPeering_lifecycle(t *testing.T) {
 	first := acctest.Config(l.hcl() + peeringHCL(name, `["web", "db"]`, `[{ prefix = "10.0.0.0/8" }, { prefix = "0.0.0.0/0" }]`,
 		`labels = { team = "net" }`, `wait_for_applied = true`))
 	second := strings.Replace(first, `["web", "db"]`, `["web"]`, 1)
-	lists := second + fmt.Sprintf(`
+	lists := second + `
 data "hedgehog_external_peering" "p" {
   name = hedgehog_external_peering.p.name
 }
@@ -89,7 +89,7 @@ data "hedgehog_external_peerings" "of_vpc" {
   label_selector = "team=net"
   depends_on     = [hedgehog_external_peering.p]
 }
-`)
+`
 	inCluster := func(check func(u *unstructured.Unstructured) error) resource.TestCheckFunc {
 		return acctest.InCluster(t, vpc.ExternalPeering, name, check)
 	}
@@ -122,9 +122,9 @@ data "hedgehog_external_peerings" "of_vpc" {
 			{Config: first, PlanOnly: true},
 			{ResourceName: addr, ImportState: true, ImportStateId: name, ImportStateVerify: true,
 				// Imported, the lists are in the server's order.
-				ImportStateVerifyIgnore: []string{"wait_for_applied", "permit"}},
+				ImportStateVerifyIgnore: []string{"wait_for_applied", "permit.vpc.subnets", "permit.external.prefixes"}},
 			{ResourceName: addr, ImportState: true, ImportStateId: "default/" + name, ImportStateVerify: true,
-				ImportStateVerifyIgnore: []string{"wait_for_applied", "permit"}},
+				ImportStateVerifyIgnore: []string{"wait_for_applied", "permit.vpc.subnets", "permit.external.prefixes"}},
 			{
 				Config: second,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{

@@ -76,7 +76,9 @@ func TestAccExternalPeering_lifecycle(t *testing.T) {
 	name := acctest.HedgehogName("ep")
 	addr := "hedgehog_external_peering.p"
 	first := acctest.Config(l.hcl() + peeringHCL(name, `["web", "db"]`, `[{ prefix = "10.0.0.0/8" }, { prefix = "0.0.0.0/0" }]`,
-		`labels = { team = "net" }`, `wait_for_applied = true`))
+		`labels = { team = "net" }`, `wait_for_applied = true`,
+		// The switches that apply the peering are those of the External's attachments.
+		`depends_on = [hedgehog_external_attachment.a]`))
 	second := strings.Replace(first, `["web", "db"]`, `["web"]`, 1)
 	lists := second + `
 data "hedgehog_external_peering" "p" {
@@ -115,8 +117,9 @@ data "hedgehog_external_peerings" "of_vpc" {
 							acctest.Expect(u, l.ext, "metadata", "labels", vpc.LabelExternal))
 					}),
 					func(*terraform.State) error {
-						// wait_for_applied: the leaf of the External's attachment carries it, applied.
-						return agentCarries(t, l.leaf.name, "externalPeerings", name)
+						// wait_for_applied: the leaf of the External's attachment carries it (other
+						// objects of the leaf may have raised its generation since).
+						return agentCarriesValue(t, l.leaf.name, l.vpc, "externalPeerings", name, "permit", "vpc", "name")
 					}),
 			},
 			{Config: first, PlanOnly: true},

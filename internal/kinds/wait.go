@@ -104,9 +104,17 @@ func (r *Resource) delete(ctx context.Context, attrs map[string]tftypes.Value, d
 		gone    bool
 		pending *unstructured.Unstructured
 		err     error
+		refused error
 	)
 	for {
 		gone, pending, err = api.Delete(ctx, namespace, name)
+		if kube.IsAdmissionDenied(err) {
+			refused = err
+		} else if refused != nil && ctx.Err() != nil {
+			// The deadline ran out while asking again: the refusal is
+			// the cause, not the timeout of the last request.
+			err = refused
+		}
 		if !kube.IsAdmissionDenied(err) || ctx.Err() != nil {
 			break
 		}

@@ -45,7 +45,8 @@ type Behaviour struct {
 }
 
 // Behaviours are the stand-in's Hedgehog kinds.
-var Behaviours = []Behaviour{ipv4NamespaceBehaviour, vpcBehaviour, externalBehaviour, externalAttachmentBehaviour, externalPeeringBehaviour,
+var Behaviours = []Behaviour{ipv4NamespaceBehaviour, vpcBehaviour, vpcAttachmentBehaviour, vpcPeeringBehaviour,
+	externalBehaviour, externalAttachmentBehaviour, externalPeeringBehaviour,
 	switchProfileBehaviour, vlanNamespaceBehaviour, switchGroupBehaviour, switchBehaviour, serverBehaviour, connectionBehaviour}
 
 // FabricConfig is the part of Hedgehog's fabric configuration that its
@@ -67,6 +68,8 @@ type FabricConfig struct {
 	FabricMTU, ServerFacingMTUOffset int64
 	// AllowExtraSwitchProfiles lets users create profiles beyond the built-in ones.
 	AllowExtraSwitchProfiles bool
+	// VPCPeeringDisabled refuses every VPCPeering.
+	VPCPeeringDisabled bool
 }
 
 // DefaultFabricConfig is the fabric configuration of Hedgehog's virtual lab.

@@ -84,7 +84,7 @@ resource "hedgehog_vpc_attachment" "a" {
 resource "hedgehog_vpc_peering" "p" {
   count  = floor(var.n / 2)
   name   = "v${2 * count.index}--v${2 * count.index + 1}"
-  permit = [{ (hedgehog_vpc.v[2 * count.index].name) = {}, (hedgehog_vpc.v[2 * count.index + 1].name) = {} }]
+  permit = [{ (hedgehog_vpc.v[2 * count.index].name) = { subnets = null }, (hedgehog_vpc.v[2 * count.index + 1].name) = { subnets = null } }]
 }
 `, kubeconfig)
 }

@@ -12,4 +12,4 @@ const (
 )
 
 // Kinds are the kinds of the API, in the order that creates need.
-var Kinds = []*kinds.Kind{IPv4Namespace, VPC, External, ExternalAttachment, ExternalPeering}
+var Kinds = []*kinds.Kind{IPv4Namespace, VPC, External, VPCAttachment, VPCPeering, ExternalAttachment, ExternalPeering}

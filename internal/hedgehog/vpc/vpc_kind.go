@@ -1,13 +1,16 @@
 package vpc
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
+	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog/agent"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog/meta"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog/wiring"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/kinds"
@@ -91,6 +94,12 @@ var VPC = &kinds.Kind{
 	},
 	Check:   checkVPC,
 	Default: defaultVPC,
+	Applied: &kinds.AppliedRule{Agents: agent.Agent, AgentField: "vpcs",
+		Description: "every switch that the VPC is attached through (the switches of its attachments' connections) has " +
+			"applied it.",
+		Switches: func(ctx context.Context, l kinds.Lookup, u *unstructured.Unstructured) ([]string, error) {
+			return AttachedSwitches(ctx, l, u.GetName())
+		}},
 	ListFilters: []kinds.ListFilter{
 		{Name: "ipv4_namespace", Description: "Only VPCs in this IPv4Namespace.",
 			Selector: func(v string) string { return LabelIPv4Namespace + "=" + v }},

@@ -20,8 +20,9 @@ func attachment(name, spec string) string {
 	return vpcAPI + "VPCAttachment\nmetadata: {name: " + name + "}\nspec: " + spec
 }
 
-func peering(name, spec string) string {
-	return vpcAPI + "VPCPeering\nmetadata: {name: " + name + "}\nspec: " + spec
+// peering is the VPCPeering p.
+func peering(spec string) string {
+	return vpcAPI + "VPCPeering\nmetadata: {name: p}\nspec: " + spec
 }
 
 // The attachment and peering webhooks' cross-object rules, and the VPC's
@@ -51,14 +52,14 @@ func TestVPCAttachmentAndPeeringWebhooks(t *testing.T) {
 			"failed to validate vpc attachment: connection server-01--unbundled--leaf-01 already attached with native VLAN"},
 		{"plan-time rule, in the API's words", attachment("a", "{subnet: /default, connection: c}"),
 			"failed to validate vpc attachment: subnet should be in <vpc>/<subnet> format, vpc is missing"},
-		{"valid peering", peering("p", "{permit: [{vpc-02: {}, vpc-01: {subnets: [web]}}]}"), ""},
-		{"peering of a missing VPC", peering("p", "{permit: [{vpc-01: {}, vpc-09: {}}]}"),
+		{"valid peering", peering("{permit: [{vpc-02: {}, vpc-01: {subnets: [web]}}]}"), ""},
+		{"peering of a missing VPC", peering("{permit: [{vpc-01: {}, vpc-09: {}}]}"),
 			"failed to validate vpc peering: vpc vpc-09 not found"},
-		{"peering of a missing subnet", peering("p", "{permit: [{vpc-01: {subnets: [db]}, vpc-02: {}}]}"),
+		{"peering of a missing subnet", peering("{permit: [{vpc-01: {subnets: [db]}, vpc-02: {}}]}"),
 			"failed to validate vpc peering: subnet db not found in VPC vpc-01"},
-		{"peering across IPv4 namespaces", peering("p", "{permit: [{vpc-01: {}, vpc-03: {}}]}"),
+		{"peering across IPv4 namespaces", peering("{permit: [{vpc-01: {}, vpc-03: {}}]}"),
 			"failed to validate vpc peering: VPCs must be in the same IPv4 namespace"},
-		{"peering of one VPC", peering("p", "{permit: [{vpc-01: {}}]}"),
+		{"peering of one VPC", peering("{permit: [{vpc-01: {}}]}"),
 			"failed to validate vpc peering: each permit policy must have exactly 2 VPCs (idx 0)"},
 	} {
 		if got, _ := admit(t, h, c.obj, ""); got != c.want {
@@ -73,7 +74,7 @@ func TestVPCAttachmentAndPeeringWebhooks(t *testing.T) {
 		"fabric.githedgehog.com/subnet": "default", "fabric.githedgehog.com/connection": "server-01--unbundled--leaf-01"}) {
 		t.Errorf("attachment labels %v", got)
 	}
-	_, stored = admit(t, h, peering("p", "{permit: [{vpc-02: {}, vpc-01: {}}]}"), "")
+	_, stored = admit(t, h, peering("{permit: [{vpc-02: {}, vpc-01: {}}]}"), "")
 	if got := stored.GetLabels(); !equalMaps(got, map[string]string{"fabric.githedgehog.com/vpc1": "vpc-01",
 		"fabric.githedgehog.com/vpc2": "vpc-02", "vpc.fabric.githedgehog.com/vpc-01": "true", "vpc.fabric.githedgehog.com/vpc-02": "true"}) {
 		t.Errorf("peering labels %v", got)
@@ -81,7 +82,7 @@ func TestVPCAttachmentAndPeeringWebhooks(t *testing.T) {
 	lab := DefaultFabricConfig
 	lab.VPCPeeringDisabled = true
 	h2 := standIn(t, lab, nsDefault, ipv4Default, vpc1, vpc2)
-	if got, _ := admit(t, h2, peering("p", "{permit: [{vpc-02: {}, vpc-01: {}}]}"), ""); got != "failed to validate vpc peering: vpc peering is not allowed" {
+	if got, _ := admit(t, h2, peering("{permit: [{vpc-02: {}, vpc-01: {}}]}"), ""); got != "failed to validate vpc peering: vpc peering is not allowed" {
 		t.Errorf("peering disabled: %q", got)
 	}
 	// Delete protection: the VPC while attached, the connection while attachments use it.
@@ -93,7 +94,7 @@ func TestVPCAttachmentAndPeeringWebhooks(t *testing.T) {
 			t.Errorf("delete %s: got %v, want %q", object(t, c.obj).GetName(), err, c.want)
 		}
 	}
-	h3 := standIn(t, DefaultFabricConfig, nsDefault, ipv4Default, vpc1, vpc2, peering("p", "{permit: [{vpc-02: {}, vpc-01: {}}]}"))
+	h3 := standIn(t, DefaultFabricConfig, nsDefault, ipv4Default, vpc1, vpc2, peering("{permit: [{vpc-02: {}, vpc-01: {}}]}"))
 	if err := h3.Validate(context.Background(), admissionv1.Delete, nil, object(t, vpc2)); err == nil || err.Error() != "VPC has peerings" {
 		t.Errorf("delete a peered VPC: %v", err)
 	}

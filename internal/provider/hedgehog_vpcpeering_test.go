@@ -42,13 +42,14 @@ func (l peeringLab) gone(t *testing.T, peerings ...string) func(*terraform.State
 	}
 }
 
-func peeringHCL(res, name, permit string, lines ...string) string {
+// peeringHCL is the peering hedgehog_vpc_peering.p.
+func peeringHCL(name, permit string, lines ...string) string {
 	return fmt.Sprintf(`
-resource "hedgehog_vpc_peering" %q {
+resource "hedgehog_vpc_peering" "p" {
   name   = %q
   permit = %s
 %s}
-`, res, name, permit, indentLines(lines))
+`, name, permit, indentLines(lines))
 }
 
 func TestAccVPCPeering_lifecycle(t *testing.T) {
@@ -56,7 +57,7 @@ func TestAccVPCPeering_lifecycle(t *testing.T) {
 	l := newPeeringLab()
 	name := acctest.HedgehogName("peer")
 	addr := "hedgehog_vpc_peering.p"
-	first := acctest.Config(l.hcl() + peeringHCL("p", name,
+	first := acctest.Config(l.hcl() + peeringHCL(name,
 		`[{ (hedgehog_vpc.a.name) = { subnets = ["web"] }, (hedgehog_vpc.b.name) = { subnets = null } }]`, "wait_for_applied = true",
 		// The switches the peering reaches are those of the VPCs' attachments: create it after them.
 		"depends_on = [hedgehog_vpc_attachment.a, hedgehog_vpc_attachment.b]"))
@@ -122,7 +123,7 @@ func TestAccVPCPeering_rules(t *testing.T) {
 	name, third := acctest.HedgehogName("peer"), acctest.HedgehogName("vpc")
 	otherV4 := acctest.HedgehogName("ip")
 	plan := func(permit string, lines []string, phrases ...string) resource.TestStep {
-		return resource.TestStep{Config: acctest.Config(l.hcl() + peeringHCL("p", name, permit, lines...)), PlanOnly: true,
+		return resource.TestStep{Config: acctest.Config(l.hcl() + peeringHCL(name, permit, lines...)), PlanOnly: true,
 			ExpectError: acctest.Error(phrases...)}
 	}
 	refused := func(config string, phrases ...string) resource.TestStep {
@@ -146,11 +147,11 @@ func TestAccVPCPeering_rules(t *testing.T) {
 				"Invalid VPCPeering", "Attribute permit: VPCPeering must have exactly 2 VPCs"),
 			plan(ab, []string{`remote = "border"`}, "Invalid VPCPeering", "Attribute remote: remote field is deprecated and no longer supported"),
 			plan(`[]`, nil, "permit", "list must contain at least 1 elements"),
-			refused(l.hcl()+peeringHCL("p", name, `[{ (hedgehog_vpc.a.name) = { subnets = null }, "nosuchvpc" = { subnets = null } }]`),
+			refused(l.hcl()+peeringHCL(name, `[{ (hedgehog_vpc.a.name) = { subnets = null }, "nosuchvpc" = { subnets = null } }]`),
 				"failed to validate vpc peering: vpc nosuchvpc not found"),
-			refused(l.hcl()+peeringHCL("p", name, `[{ (hedgehog_vpc.a.name) = { subnets = ["db"] }, (hedgehog_vpc.b.name) = { subnets = null } }]`),
+			refused(l.hcl()+peeringHCL(name, `[{ (hedgehog_vpc.a.name) = { subnets = ["db"] }, (hedgehog_vpc.b.name) = { subnets = null } }]`),
 				"failed to validate vpc peering: subnet db not found in VPC "+l.a),
-			refused(l.hcl()+elsewhere+peeringHCL("p", name, `[{ (hedgehog_vpc.a.name) = { subnets = null }, (hedgehog_vpc.c.name) = { subnets = null } }]`),
+			refused(l.hcl()+elsewhere+peeringHCL(name, `[{ (hedgehog_vpc.a.name) = { subnets = null }, (hedgehog_vpc.c.name) = { subnets = null } }]`),
 				"failed to validate vpc peering: VPCs must be in the same IPv4 namespace"),
 		},
 	})
@@ -163,7 +164,7 @@ func TestAccVPCPeering_deleteBlocked(t *testing.T) {
 	l := newPeeringLab()
 	name, extra := acctest.HedgehogName("peer"), acctest.HedgehogName("vpc")
 	extraVPC := vpcHCL("x", extra, `subnets = { default = { subnet = "10.10.5.0/24", vlan = 1005 } }`, `timeouts = { delete = "3s" }`)
-	literal := peeringHCL("p", name, fmt.Sprintf(`[{ (hedgehog_vpc.a.name) = { subnets = null }, %q = { subnets = null } }]`, extra))
+	literal := peeringHCL(name, fmt.Sprintf(`[{ (hedgehog_vpc.a.name) = { subnets = null }, %q = { subnets = null } }]`, extra))
 	with := acctest.Config(l.hcl() + extraVPC + strings.Replace(literal, "\n}\n", "\n  depends_on = [hedgehog_vpc.x]\n}\n", 1))
 	without := acctest.Config(l.hcl() + literal)
 	resource.ParallelTest(t, resource.TestCase{

@@ -23,7 +23,7 @@ func TestAccVPCAttachment_rules(t *testing.T) {
 	otherNS := acctest.HedgehogName("vl")
 	base := l.hcl() + vpcHCL("v", vpcName, twoSubnets)
 	att := func(subnet, conn string, lines ...string) string {
-		return acctest.Config(base + attachmentHCL("a", name, subnet, conn, lines...))
+		return acctest.Config(base + vpcAttachmentHCL("a", name, subnet, conn, lines...))
 	}
 	plan := func(config string, phrases ...string) resource.TestStep {
 		return resource.TestStep{Config: config, PlanOnly: true, ExpectError: acctest.Error(phrases...)}
@@ -56,14 +56,14 @@ resource "hedgehog_connection" "fabric" {
 			refused(att(`"${hedgehog_vpc.v.name}/web"`, `"nosuchconn"`), "failed to validate vpc attachment: connection nosuchconn not found"),
 			refused(att(`"${hedgehog_vpc.v.name}/web"`, "hedgehog_connection.fabric.name")+fabricConn,
 				"failed to validate vpc attachment: vpc can be attached only to Unbundled, Bundled or ESLAG connections"),
-			refused(acctest.Config(base+elsewhere+attachmentHCL("a", name, "hedgehog_vpc.o.name", unbundled)),
+			refused(acctest.Config(base+elsewhere+vpcAttachmentHCL("a", name, "hedgehog_vpc.o.name", unbundled)),
 				"failed to validate vpc attachment: switch "+l.leaf1.name+" used in connection doesn't have vlan namespace "+otherNS),
 			{Config: att(`"${hedgehog_vpc.v.name}/web"`, unbundled, "native_vlan = true")},
 			refused(att(`"${hedgehog_vpc.v.name}/web"`, unbundled, "native_vlan = true")+
-				attachmentHCL("b", second, `"${hedgehog_vpc.v.name}/web"`, unbundled),
+				vpcAttachmentHCL("b", second, `"${hedgehog_vpc.v.name}/web"`, unbundled),
 				"failed to validate vpc attachment: connection "+l.unbundled+" already attached to vpc subnet "+vpcName+"/web"),
 			refused(att(`"${hedgehog_vpc.v.name}/web"`, unbundled, "native_vlan = true")+
-				attachmentHCL("b", second, "hedgehog_vpc.v.name", unbundled, "native_vlan = true"),
+				vpcAttachmentHCL("b", second, "hedgehog_vpc.v.name", unbundled, "native_vlan = true"),
 				"failed to validate vpc attachment: connection "+l.unbundled+" already attached with native VLAN"),
 		},
 	})
@@ -77,7 +77,7 @@ func TestAccVPCAttachment_deleteBlocked(t *testing.T) {
 	l := newAttachLab()
 	vpcName, name := acctest.HedgehogName("vpc"), acctest.HedgehogName("att")
 	vpcBlock := vpcHCL("v", vpcName, twoSubnets, `timeouts = { delete = "3s" }`)
-	literal := attachmentHCL("a", name, fmt.Sprintf("%q", vpcName+"/web"), "hedgehog_connection.unbundled.name",
+	literal := vpcAttachmentHCL("a", name, fmt.Sprintf("%q", vpcName+"/web"), "hedgehog_connection.unbundled.name",
 		"depends_on = [hedgehog_vpc.v]")
 	with := acctest.Config(l.hcl() + vpcBlock + literal)
 	without := acctest.Config(l.hcl() + strings.Replace(literal, "depends_on = [hedgehog_vpc.v]", "", 1))
@@ -125,7 +125,7 @@ resource "hedgehog_connection" "c" {
 }
 `, server, conn, port("hedgehog_server.srv", "enp2s1"), port(leaf.addr(), "E1/2")) +
 			vpcHCL("v", vpcName, twoSubnets) +
-			attachmentHCL("a", name, `"${hedgehog_vpc.v.name}/web"`, "hedgehog_connection.c.name", "wait_for_applied = true",
+			vpcAttachmentHCL("a", name, `"${hedgehog_vpc.v.name}/web"`, "hedgehog_connection.c.name", "wait_for_applied = true",
 				fmt.Sprintf("native_vlan = %v", native), `timeouts = { update = "`+timeout+`" }`))
 	}
 	offline := fmt.Sprintf("%q = \"true\"", fabricsim.OfflineAnnotation)

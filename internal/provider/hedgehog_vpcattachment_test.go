@@ -60,7 +60,7 @@ func (l attachLab) gone(t *testing.T, vpcs []string, attachments ...string) func
 	}
 }
 
-func attachmentHCL(res, name, subnet, conn string, lines ...string) string {
+func vpcAttachmentHCL(res, name, subnet, conn string, lines ...string) string {
 	return fmt.Sprintf(`
 resource "hedgehog_vpc_attachment" %q {
   name            = %q
@@ -82,8 +82,8 @@ func TestAccVPCAttachment_lifecycle(t *testing.T) {
 	base := l.hcl() + vpcHCL("v", vpcName, twoSubnets, "wait_for_applied = true")
 	// A bare VPC name means its subnet default (stored as <vpc>/default: no difference).
 	first := acctest.Config(base +
-		attachmentHCL("a1", a1, "hedgehog_vpc.v.name", "hedgehog_connection.unbundled.name", "wait_for_applied = true") +
-		attachmentHCL("a2", a2, `"${hedgehog_vpc.v.name}/web"`, "hedgehog_connection.eslag.name", "native_vlan = true",
+		vpcAttachmentHCL("a1", a1, "hedgehog_vpc.v.name", "hedgehog_connection.unbundled.name", "wait_for_applied = true") +
+		vpcAttachmentHCL("a2", a2, `"${hedgehog_vpc.v.name}/web"`, "hedgehog_connection.eslag.name", "native_vlan = true",
 			"wait_for_applied = true"))
 	second := strings.Replace(first, "native_vlan = true", "native_vlan = false", 1) + `
 data "hedgehog_vpc_attachment" "a2" {

@@ -32,8 +32,8 @@ func newPeeringLab() peeringLab {
 func (l peeringLab) hcl() string {
 	return l.attachLab.hcl() + vpcHCL("a", l.a, twoSubnets) +
 		vpcHCL("b", l.b, `subnets = { default = { subnet = "10.10.3.0/24", vlan = 1003 } }`) +
-		attachmentHCL("a", l.attA, "hedgehog_vpc.a.name", "hedgehog_connection.unbundled.name", "wait_for_applied = true") +
-		attachmentHCL("b", l.attB, "hedgehog_vpc.b.name", "hedgehog_connection.eslag.name", "wait_for_applied = true")
+		vpcAttachmentHCL("a", l.attA, "hedgehog_vpc.a.name", "hedgehog_connection.unbundled.name", "wait_for_applied = true") +
+		vpcAttachmentHCL("b", l.attB, "hedgehog_vpc.b.name", "hedgehog_connection.eslag.name", "wait_for_applied = true")
 }
 
 func (l peeringLab) gone(t *testing.T, peerings ...string) func(*terraform.State) error {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/client-go/dynamic"
@@ -178,10 +179,16 @@ func (s *agentSim) sync(ctx context.Context) (time.Duration, error) {
 			"apiVersion": s.opts.Agents.APIVersion(nil), "kind": s.opts.Agents.Kind,
 			"metadata": map[string]any{"name": name, "namespace": meta.Namespace}, "spec": spec,
 		}}
-		cur, err := api.Apply(ctx, name, agent, metav1.ApplyOptions{FieldManager: AgentFieldManager, Force: true})
-		if err != nil {
-			errs = append(errs, fmt.Errorf("agent %s: %w", name, err))
-			continue
+		// An agent whose spec is already what it should be is not written
+		// again: a sync runs after every change of any watched object, and
+		// rewriting every (large) agent each time would busy the API server.
+		cur, _ := l.Get(ctx, s.opts.Agents, name)
+		if cur == nil || !equality.Semantic.DeepEqual(Spec(cur), spec) {
+			var err error
+			if cur, err = api.Apply(ctx, name, agent, metav1.ApplyOptions{FieldManager: AgentFieldManager, Force: true}); err != nil {
+				errs = append(errs, fmt.Errorf("agent %s: %w", name, err))
+				continue
+			}
 		}
 		sw, _ := storeLookup{s.stores}.Get(ctx, s.opts.Switches, name)
 		wait, err := s.report(ctx, cur, sw)

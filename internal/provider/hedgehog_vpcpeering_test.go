@@ -17,33 +17,33 @@ import (
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog/vpc"
 )
 
-// peeringLab is the attachment lab with two VPCs, a (attached to the
+// vpcPeeringLab is the attachment lab with two VPCs, a (attached to the
 // unbundled connection) and b (attached to the ESLAG one).
-type peeringLab struct {
+type vpcPeeringLab struct {
 	attachLab
 	a, b, attA, attB string
 }
 
-func newPeeringLab() peeringLab {
-	return peeringLab{attachLab: newAttachLab(), a: acctest.HedgehogName("vpc"), b: acctest.HedgehogName("vpc"),
+func newVPCPeeringLab() vpcPeeringLab {
+	return vpcPeeringLab{attachLab: newAttachLab(), a: acctest.HedgehogName("vpc"), b: acctest.HedgehogName("vpc"),
 		attA: acctest.HedgehogName("att"), attB: acctest.HedgehogName("att")}
 }
 
-func (l peeringLab) hcl() string {
+func (l vpcPeeringLab) hcl() string {
 	return l.attachLab.hcl() + vpcHCL("a", l.a, twoSubnets) +
 		vpcHCL("b", l.b, `subnets = { default = { subnet = "10.10.3.0/24", vlan = 1003 } }`) +
 		vpcAttachmentHCL("a", l.attA, "hedgehog_vpc.a.name", "hedgehog_connection.unbundled.name", "wait_for_applied = true") +
 		vpcAttachmentHCL("b", l.attB, "hedgehog_vpc.b.name", "hedgehog_connection.eslag.name", "wait_for_applied = true")
 }
 
-func (l peeringLab) gone(t *testing.T, peerings ...string) func(*terraform.State) error {
+func (l vpcPeeringLab) gone(t *testing.T, peerings ...string) func(*terraform.State) error {
 	return func(s *terraform.State) error {
 		return expectAll(acctest.Gone(t, vpc.VPCPeering, peerings...)(s), l.attachLab.gone(t, []string{l.a, l.b}, l.attA, l.attB)(s))
 	}
 }
 
-// peeringHCL is the peering hedgehog_vpc_peering.p.
-func peeringHCL(name, permit string, lines ...string) string {
+// vpcPeeringHCL is the peering hedgehog_vpc_peering.p.
+func vpcPeeringHCL(name, permit string, lines ...string) string {
 	return fmt.Sprintf(`
 resource "hedgehog_vpc_peering" "p" {
   name   = %q
@@ -54,10 +54,10 @@ resource "hedgehog_vpc_peering" "p" {
 
 func TestAccVPCPeering_lifecycle(t *testing.T) {
 	acctest.PreCheck(t)
-	l := newPeeringLab()
+	l := newVPCPeeringLab()
 	name := acctest.HedgehogName("peer")
 	addr := "hedgehog_vpc_peering.p"
-	first := acctest.Config(l.hcl() + peeringHCL(name,
+	first := acctest.Config(l.hcl() + vpcPeeringHCL(name,
 		`[{ (hedgehog_vpc.a.name) = { subnets = ["web"] }, (hedgehog_vpc.b.name) = { subnets = null } }]`, "wait_for_applied = true",
 		// The switches the peering reaches are those of the VPCs' attachments: create it after them.
 		"depends_on = [hedgehog_vpc_attachment.a, hedgehog_vpc_attachment.b]"))
@@ -119,11 +119,11 @@ data "hedgehog_vpc_peerings" "of_b" {
 
 func TestAccVPCPeering_rules(t *testing.T) {
 	acctest.PreCheck(t)
-	l := newPeeringLab()
+	l := newVPCPeeringLab()
 	name, third := acctest.HedgehogName("peer"), acctest.HedgehogName("vpc")
 	otherV4 := acctest.HedgehogName("ip")
 	plan := func(permit string, lines []string, phrases ...string) resource.TestStep {
-		return resource.TestStep{Config: acctest.Config(l.hcl() + peeringHCL(name, permit, lines...)), PlanOnly: true,
+		return resource.TestStep{Config: acctest.Config(l.hcl() + vpcPeeringHCL(name, permit, lines...)), PlanOnly: true,
 			ExpectError: acctest.Error(phrases...)}
 	}
 	refused := func(config string, phrases ...string) resource.TestStep {
@@ -147,11 +147,11 @@ func TestAccVPCPeering_rules(t *testing.T) {
 				"Invalid VPCPeering", "Attribute permit: VPCPeering must have exactly 2 VPCs"),
 			plan(ab, []string{`remote = "border"`}, "Invalid VPCPeering", "Attribute remote: remote field is deprecated and no longer supported"),
 			plan(`[]`, nil, "permit", "list must contain at least 1 elements"),
-			refused(l.hcl()+peeringHCL(name, `[{ (hedgehog_vpc.a.name) = { subnets = null }, "nosuchvpc" = { subnets = null } }]`),
+			refused(l.hcl()+vpcPeeringHCL(name, `[{ (hedgehog_vpc.a.name) = { subnets = null }, "nosuchvpc" = { subnets = null } }]`),
 				"failed to validate vpc peering: vpc nosuchvpc not found"),
-			refused(l.hcl()+peeringHCL(name, `[{ (hedgehog_vpc.a.name) = { subnets = ["db"] }, (hedgehog_vpc.b.name) = { subnets = null } }]`),
+			refused(l.hcl()+vpcPeeringHCL(name, `[{ (hedgehog_vpc.a.name) = { subnets = ["db"] }, (hedgehog_vpc.b.name) = { subnets = null } }]`),
 				"failed to validate vpc peering: subnet db not found in VPC "+l.a),
-			refused(l.hcl()+elsewhere+peeringHCL(name, `[{ (hedgehog_vpc.a.name) = { subnets = null }, (hedgehog_vpc.c.name) = { subnets = null } }]`),
+			refused(l.hcl()+elsewhere+vpcPeeringHCL(name, `[{ (hedgehog_vpc.a.name) = { subnets = null }, (hedgehog_vpc.c.name) = { subnets = null } }]`),
 				"failed to validate vpc peering: VPCs must be in the same IPv4 namespace"),
 		},
 	})
@@ -161,10 +161,10 @@ func TestAccVPCPeering_rules(t *testing.T) {
 // destroys in one run, the peering first because it refers to the VPCs.
 func TestAccVPCPeering_deleteBlocked(t *testing.T) {
 	acctest.PreCheck(t)
-	l := newPeeringLab()
+	l := newVPCPeeringLab()
 	name, extra := acctest.HedgehogName("peer"), acctest.HedgehogName("vpc")
 	extraVPC := vpcHCL("x", extra, `subnets = { default = { subnet = "10.10.5.0/24", vlan = 1005 } }`, `timeouts = { delete = "3s" }`)
-	literal := peeringHCL(name, fmt.Sprintf(`[{ (hedgehog_vpc.a.name) = { subnets = null }, %q = { subnets = null } }]`, extra))
+	literal := vpcPeeringHCL(name, fmt.Sprintf(`[{ (hedgehog_vpc.a.name) = { subnets = null }, %q = { subnets = null } }]`, extra))
 	with := acctest.Config(l.hcl() + extraVPC + strings.Replace(literal, "\n}\n", "\n  depends_on = [hedgehog_vpc.x]\n}\n", 1))
 	without := acctest.Config(l.hcl() + literal)
 	resource.ParallelTest(t, resource.TestCase{

@@ -6,9 +6,8 @@ import (
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/kinds"
 )
 
-// vpcSwitches names the switches a VPC is attached through. VPC
-// attachments are not declared yet (they come with the VPC side of issue
-// 14): until then a peering waits for the External's switches only.
-func vpcSwitches(_ context.Context, _ kinds.Lookup, _ string) ([]string, error) {
-	return nil, nil
+// vpcSwitches names the switches a VPC is attached through: an external
+// peering is applied on them as well as on the External's switches.
+func vpcSwitches(ctx context.Context, l kinds.Lookup, name string) ([]string, error) {
+	return AttachedSwitches(ctx, l, name)
 }

@@ -1,6 +1,7 @@
 # The quickstart that `make demo` applies to the local control plane: the
 # Fabric CRD, the access a NetBox plugin needs, and one fabric that the
-# fabric simulator reports Ready.
+# fabric simulator reports Ready; and, in hedgehog.tf, the Hedgehog API's
+# VPC workflow on the Hedgehog stand-in.
 terraform {
   required_providers {
     hedgehog = {

@@ -137,15 +137,31 @@ func Expect(u *unstructured.Unstructured, want any, path ...string) error {
 type OwnCluster struct {
 	Kubeconfig string
 	Dynamic    dynamic.Interface
+	Typed      kubernetes.Interface
 }
 
-// StartOwnCluster starts an OwnCluster.
+// OwnOptions tune an OwnCluster: Hedgehog runs the Hedgehog stand-in;
+// SkipCRDs leaves the Fabric CRD out, for a configuration that installs it
+// (as make demo's control plane does).
+type OwnOptions struct {
+	Hedgehog, SkipCRDs bool
+}
+
+// StartOwnCluster starts an OwnCluster, with the Hedgehog stand-in when
+// hedgehog is set.
 func StartOwnCluster(t *testing.T, hedgehog bool) *OwnCluster {
 	t.Helper()
+	return StartOwn(t, OwnOptions{Hedgehog: hedgehog})
+}
+
+// StartOwn starts an OwnCluster with options.
+func StartOwn(t *testing.T, opts OwnOptions) *OwnCluster {
+	t.Helper()
 	PreCheck(t)
+	hedgehog := opts.Hedgehog
 	ctx := context.Background()
 	cluster, err := testcluster.Start(ctx, testcluster.Options{BinDir: filepath.Join(Root, ".tools", "bin"),
-		Dir: filepath.Join(t.TempDir(), "cluster")})
+		Dir: filepath.Join(t.TempDir(), "cluster"), SkipCRDs: opts.SkipCRDs})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,5 +180,5 @@ func StartOwnCluster(t *testing.T, hedgehog bool) *OwnCluster {
 		}
 		t.Cleanup(func() { _ = s.Stop(context.Background()) })
 	}
-	return &OwnCluster{Kubeconfig: cluster.KubeconfigPath(), Dynamic: dyn}
+	return &OwnCluster{Kubeconfig: cluster.KubeconfigPath(), Dynamic: dyn, Typed: kubernetes.NewForConfigOrDie(cfg)}
 }

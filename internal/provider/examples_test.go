@@ -4,8 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -15,12 +18,13 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/dynamic"
-	"k8s.io/client-go/kubernetes"
 
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/acctest"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/crds"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/fabricsim"
-	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/testcluster"
+	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog/vpc"
+	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog/wiring"
+	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/kinds"
 )
 
 // needsOtherProviders are examples that use providers which cannot be
@@ -93,19 +97,9 @@ func readAll(t *testing.T, dir string) string {
 // it runs on a control plane of its own that does not have the Fabric CRD yet:
 // hedgehog_crds installs only a CRD that does not exist.
 func TestAccQuickstart(t *testing.T) {
-	acctest.PreCheck(t)
 	t.Parallel()
-	cluster, err := testcluster.Start(context.Background(), testcluster.Options{
-		BinDir: filepath.Join(acctest.Root, ".tools", "bin"), Dir: filepath.Join(t.TempDir(), "cluster"), SkipCRDs: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cluster.Stop() })
-	cfg, err := cluster.RESTConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dyn, typed := dynamic.NewForConfigOrDie(cfg), kubernetes.NewForConfigOrDie(cfg)
+	cluster := acctest.StartOwn(t, acctest.OwnOptions{Hedgehog: true, SkipCRDs: true})
+	dyn, typed := cluster.Dynamic, cluster.Typed
 	fabric := func() *unstructured.Unstructured {
 		u, err := dyn.Resource(acctest.FabricGVR).Namespace("hedgehog-system").Get(context.Background(), "dc1", metav1.GetOptions{})
 		if err != nil && !apierrors.IsNotFound(err) {
@@ -116,7 +110,7 @@ func TestAccQuickstart(t *testing.T) {
 	simulate(t, dyn)
 	cli := acctest.NewCLI(t)
 	work := acctest.CopyDir(t, filepath.Join(acctest.Root, "examples", "quickstart"))
-	vars := []string{"-input=false", "-var", "kubeconfig=" + cluster.KubeconfigPath()}
+	vars := []string{"-input=false", "-var", "kubeconfig=" + cluster.Kubeconfig}
 	cli.MustRun(t, work, "init", "-input=false")
 	destroyed := false
 	t.Cleanup(func() {
@@ -139,6 +133,16 @@ func TestAccQuickstart(t *testing.T) {
 				Status string `json:"status"`
 			} `json:"value"`
 		} `json:"cluster_health"`
+		VPC struct {
+			Value struct {
+				VPCs       []string `json:"vpcs"`
+				Subnets    []string `json:"subnets"`
+				Gateway    string   `json:"gateway"`
+				Attachment string   `json:"attachment"`
+				Peering    string   `json:"peering"`
+				LeafAgrees bool     `json:"leaf_agrees"`
+			} `json:"value"`
+		} `json:"vpc"`
 	}
 	if err := json.Unmarshal([]byte(cli.MustRun(t, work, "output", "-json")), &outputs); err != nil {
 		t.Fatal(err)
@@ -152,6 +156,22 @@ func TestAccQuickstart(t *testing.T) {
 	if u := fabric(); u == nil || field(u, "status", "phase") != "Ready" {
 		t.Fatalf("fabric hedgehog-system/dc1 in the cluster: %v", u)
 	}
+	// The VPC workflow: two VPCs, an attachment and a peering, applied by
+	// the simulated leaf; in the cluster, with the webhook's defaults.
+	if v := outputs.VPC.Value; strings.Join(v.VPCs, ",") != "prod,shared" || strings.Join(v.Subnets, ",") != "db,web" ||
+		v.Gateway != "10.0.1.1" || v.Attachment != "default/server-01--prod--web" || v.Peering != "default/prod--shared" || !v.LeafAgrees {
+		t.Fatalf("quickstart VPC outputs: %+v", v)
+	}
+	vpcs := quickstartObjects(t, dyn)
+	if got := field(vpcs["VPC/prod"], "spec", "subnets", "web", "gateway"); got != "10.0.1.1" {
+		t.Errorf("VPC prod's web gateway in the cluster: %v", got)
+	}
+	if got := field(vpcs["VPCAttachment/server-01--prod--web"], "spec", "subnet"); got != "prod/web" {
+		t.Errorf("the attachment's subnet in the cluster: %v", got)
+	}
+	if got := field(vpcs["VPCPeering/prod--shared"], "spec", "permit"); !reflect.DeepEqual(got, []any{map[string]any{"prod": map[string]any{}, "shared": map[string]any{}}}) {
+		t.Errorf("the peering's permit in the cluster: %#v", got)
+	}
 	// Nothing to change.
 	if out := cli.MustRun(t, work, append([]string{"plan"}, vars...)...); strings.Contains(out, "Plan:") {
 		t.Fatalf("a second plan should change nothing:\n%s", out)
@@ -160,6 +180,9 @@ func TestAccQuickstart(t *testing.T) {
 	destroyed = true
 	if fabric() != nil {
 		t.Fatal("the fabric is still there after destroy")
+	}
+	if left := quickstartObjects(t, dyn); len(left) > 0 {
+		t.Fatalf("Hedgehog objects left after destroy: %v", slices.Sorted(maps.Keys(left)))
 	}
 	if _, err := typed.CoreV1().Namespaces().Get(context.Background(), "hedgehog-system", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
 		t.Fatalf("the namespace created by the quickstart should be gone: %v", err)
@@ -190,4 +213,22 @@ func simulate(t *testing.T, dyn dynamic.Interface) {
 		cancel()
 		<-done
 	})
+}
+
+// quickstartObjects are the VPC-side and wiring objects in the namespace
+// default, by kind/name.
+func quickstartObjects(t *testing.T, dyn dynamic.Interface) map[string]*unstructured.Unstructured {
+	t.Helper()
+	out := map[string]*unstructured.Unstructured{}
+	for _, k := range []*kinds.Kind{vpc.VPC, vpc.VPCAttachment, vpc.VPCPeering, vpc.IPv4Namespace, wiring.Connection, wiring.Server,
+		wiring.Switch, wiring.VLANNamespace} {
+		l, err := dyn.Resource(k.GVR(nil)).Namespace("default").List(context.Background(), metav1.ListOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range l.Items {
+			out[k.Kind+"/"+l.Items[i].GetName()] = &l.Items[i]
+		}
+	}
+	return out
 }

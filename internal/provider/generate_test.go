@@ -12,6 +12,7 @@ import (
 
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/acctest"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog"
+	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/kinds"
 )
 
 // TestAccGenerate_sampleFabric brings a running fabric under Terraform in
@@ -67,16 +68,22 @@ func TestAccGenerate_sampleFabric(t *testing.T) {
 }
 
 // loadServed applies with kubectl the documents of a YAML file whose kinds
-// the provider declares (the kinds of the VPC side join once declared), and
-// returns how many it applied.
+// the provider declares, and returns how many it applied.
 func loadServed(t *testing.T, kubeconfig, file string) int {
+	t.Helper()
+	return loadKinds(t, kubeconfig, file, hedgehog.Kinds()...)
+}
+
+// loadKinds applies with kubectl the documents of a YAML file of the given
+// kinds (read-only kinds left out), and returns how many it applied.
+func loadKinds(t *testing.T, kubeconfig, file string, ks ...*kinds.Kind) int {
 	t.Helper()
 	raw, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
 	served := map[string]bool{}
-	for _, k := range hedgehog.Kinds() {
+	for _, k := range ks {
 		if !k.ReadOnly {
 			served[k.APIVersion(nil)+"/"+k.Kind] = true
 		}

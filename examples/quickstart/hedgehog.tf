@@ -73,7 +73,7 @@ resource "hedgehog_vpc_attachment" "web" {
 
 resource "hedgehog_vpc_peering" "prod_shared" {
   name             = "prod--shared"
-  permit           = [{ (hedgehog_vpc.prod.name) = {}, (hedgehog_vpc.shared.name) = {} }]
+  permit           = [{ (hedgehog_vpc.prod.name) = { subnets = null }, (hedgehog_vpc.shared.name) = { subnets = null } }]
   wait_for_applied = true
 }
 

@@ -25,9 +25,9 @@ resource "hedgehog_vpc" "shared" {
 }
 
 resource "hedgehog_vpc_attachment" "web" {
-  name       = "server-07--prod--web"
+  name            = "server-07--prod--web"
   connection_name = "server-07--unbundled--leaf-03"
-  subnet     = "${hedgehog_vpc.prod.name}/web"
+  subnet          = "${hedgehog_vpc.prod.name}/web"
 }
 
 resource "hedgehog_vpc_peering" "prod_shared" {

@@ -69,14 +69,29 @@ func TestAccGenerate_sampleFabric(t *testing.T) {
 
 // loadServed applies with kubectl the documents of a YAML file whose kinds
 // the provider declares, and returns how many it applied.
+// Every kind of the fixture must be declared: only read-only kinds (whose
+// objects the controller owns) are left out.
 func loadServed(t *testing.T, kubeconfig, file string) int {
 	t.Helper()
-	return loadKinds(t, kubeconfig, file, hedgehog.Kinds()...)
+	readOnly := map[string]bool{}
+	for _, k := range hedgehog.Kinds() {
+		if k.ReadOnly {
+			readOnly[k.Kind] = true
+		}
+	}
+	n, skipped := loadKinds(t, kubeconfig, file, hedgehog.Kinds()...)
+	for _, kind := range skipped {
+		if !readOnly[kind] {
+			t.Fatalf("the fixture holds %s objects, a kind the provider does not declare", kind)
+		}
+	}
+	return n
 }
 
 // loadKinds applies with kubectl the documents of a YAML file of the given
-// kinds (read-only kinds left out), and returns how many it applied.
-func loadKinds(t *testing.T, kubeconfig, file string, ks ...*kinds.Kind) int {
+// kinds (read-only kinds left out), and returns how many it applied and the
+// kinds of the documents it left out.
+func loadKinds(t *testing.T, kubeconfig, file string, ks ...*kinds.Kind) (int, []string) {
 	t.Helper()
 	raw, err := os.ReadFile(file)
 	if err != nil {
@@ -104,9 +119,6 @@ func loadKinds(t *testing.T, kubeconfig, file string, ks ...*kinds.Kind) int {
 			skipped = append(skipped, head.Kind)
 		}
 	}
-	if len(skipped) > 0 {
-		t.Logf("kinds the provider does not declare yet, left out: %v", skipped)
-	}
 	path := filepath.Join(t.TempDir(), "served.yaml")
 	if err := os.WriteFile(path, []byte(strings.Join(keep, "\n---\n")), 0o600); err != nil {
 		t.Fatal(err)
@@ -115,5 +127,5 @@ func loadKinds(t *testing.T, kubeconfig, file string, ks ...*kinds.Kind) int {
 	if out, err := kubectl.CombinedOutput(); err != nil {
 		t.Fatalf("kubectl apply: %v\n%s", err, out)
 	}
-	return len(keep)
+	return len(keep), skipped
 }

@@ -21,7 +21,7 @@ import (
 func TestAccGuide_fromYAML(t *testing.T) {
 	cluster := acctest.StartOwnCluster(t, true)
 	fixture := filepath.Join(acctest.Root, "internal", "generate", "testdata", "vlab-fabric.yaml")
-	loadKinds(t, cluster.Kubeconfig, fixture, wiring.VLANNamespace, vpc.IPv4Namespace, wiring.SwitchGroup, wiring.Switch,
+	_, _ = loadKinds(t, cluster.Kubeconfig, fixture, wiring.VLANNamespace, vpc.IPv4Namespace, wiring.SwitchGroup, wiring.Switch,
 		wiring.Server, wiring.Connection)
 	guide := filepath.Join(acctest.Root, "examples", "guides", "from-yaml")
 	kubectl := exec.Command(filepath.Join(acctest.Root, ".tools", "bin", "kubectl"), "--kubeconfig", cluster.Kubeconfig,

@@ -1,3 +1,6 @@
+// The agent simulator (longer than most files: the controller's part, which
+// builds each switch's Agent, and the agents' part, which reports on it).
+
 package fabricsim
 
 import (

@@ -1,3 +1,6 @@
+// The stand-in's connection rules that need the cluster (longer than most
+// files: nine connection types, their devices, ports and links).
+
 package fabricsim
 
 import (

@@ -1,3 +1,6 @@
+// The single-object and list data sources every kind gets (longer than most
+// files: both share one reading of the object and the list's filters).
+
 package kinds
 
 import (

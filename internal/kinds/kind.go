@@ -5,6 +5,9 @@
 // objects, and does the create (never onto an existing object), read (only
 // what the configuration manages is drift), update (server-side apply),
 // delete, the waits and the imports.
+//
+// This file holds the declaration vocabulary (Kind, Attr and their rules),
+// which is why it is longer than most.
 package kinds
 
 import (

@@ -1,3 +1,6 @@
+// The acceptance tests of hedgehog_vpc (longer than most files: the VPC has
+// the most plan-time rules, webhook rules and defaults of any kind).
+
 package provider_test
 
 import (

@@ -1,3 +1,5 @@
+// Longer than most files: each test stages its own part of a real node.
+
 package provider_test
 
 // Tests that need a kind cluster — a real node with its kubelet, kube-proxy

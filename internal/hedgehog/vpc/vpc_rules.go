@@ -1,3 +1,6 @@
+// The VPC's plan-time rules (longer than most files: subnets, gateways,
+// VLANs, host BGP, permit lists and static routes, in upstream's order).
+
 package vpc
 
 import (

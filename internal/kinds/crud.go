@@ -2,7 +2,6 @@ package kinds
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -36,14 +35,6 @@ func (r *Resource) Create(ctx context.Context, req resource.CreateRequest, resp 
 	// One request that fails when the object exists: nothing is ever
 	// written onto an object that this resource did not create.
 	u, err := api.Create(ctx, obj, r.cfg.FieldManager)
-	var owned *kube.OwnershipError
-	if errors.As(err, &owned) {
-		resp.Diagnostics.AddWarning(r.kind.Kind+" Fields Not Recorded As Applied", fmt.Sprintf(
-			"%s %s/%s was created, but recording its fields as this provider's (server-side apply) failed: %v. The next "+
-				"apply records them; until then a field removed from the configuration may stay on the object.",
-			r.kind.Kind, namespace, name, owned.Err))
-		err = nil
-	}
 	if kube.IsAlreadyExists(err) {
 		resp.Diagnostics.Append(r.alreadyExists(ctx, api, namespace, name))
 		return
@@ -64,8 +55,15 @@ func (r *Resource) Create(ctx context.Context, req resource.CreateRequest, resp 
 	// From here on the object exists: it goes into the state whatever
 	// happens next (a failed wait leaves it tainted, never forgotten).
 	r.setState(&resp.State.Raw, req.Plan.Raw.Type(), u, attrs, &resp.Diagnostics)
+	// The create recorded its fields as an imperative update; the first
+	// update records them as applied first (kube.Objects.Create says why).
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, createdKey, []byte(`true`))...)
 	r.wait(ctx, api, u, attrs, req.Plan.Raw.Type(), &resp.State.Raw, &resp.Diagnostics)
 }
+
+// createdKey marks, in a resource's private state, an object that this
+// provider created and has not updated since.
+const createdKey = "created_not_applied"
 
 func (r *Resource) setState(state *tftypes.Value, t tftypes.Type, u *unstructured.Unstructured, attrs map[string]tftypes.Value, diags *diag.Diagnostics) {
 	vals, err := r.kind.stateValues(u, attrs, applied)
@@ -189,6 +187,16 @@ func (r *Resource) Update(ctx context.Context, req resource.UpdateRequest, resp 
 	defer cancel()
 	obj := r.kind.toObject(r.cfg, attrs, spec)
 	api := r.kind.objects(r.cfg)
+	if created, d := req.Private.GetKey(ctx, createdKey); len(created) > 0 && !d.HasError() {
+		if err := api.RecordApplied(ctx, obj.GetNamespace(), obj.GetName(), r.cfg.FieldManager); err != nil {
+			summary, detail := r.cfg.Client.Explain(err, api.Target("update", obj.GetNamespace(), obj.GetName()))
+			resp.Diagnostics.AddError(summary, "Before the update, recording the fields this provider created as applied "+
+				"(so that the update can remove what the configuration no longer sets) failed: "+detail+
+				"\n\nNothing was changed; apply again once the cause is fixed.")
+			return
+		}
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, createdKey, nil)...)
+	}
 	u, err := r.apply(ctx, api, obj, boolValue(attrs["force_conflicts"]))
 	if err != nil {
 		r.explain(&resp.Diagnostics, err, "update", obj.GetNamespace(), obj.GetName())

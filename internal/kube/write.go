@@ -30,37 +30,43 @@ func (o *Objects) Apply(ctx context.Context, obj *unstructured.Unstructured, fie
 // Create creates obj, in one request that fails with AlreadyExists when an
 // object of that name exists: nothing is ever written onto an object that
 // the caller did not create. A create records the fields it set as an
-// imperative update of fieldManager; a second request (a JSON patch of
-// managedFields, guarded by the resourceVersion) turns them into fields that
-// fieldManager applied, so that later server-side applies can remove what
-// the configuration stops setting. When that second step fails the object
-// exists all the same: it is returned with an OwnershipError.
+// imperative update of fieldManager; before the first server-side apply
+// that changes the object, RecordApplied turns them into fields that
+// fieldManager applied, so that the apply can remove what the configuration
+// stops setting. (Doing it at create would cost a second write, and a pass
+// through the admission webhooks, for every object created.)
 func (o *Objects) Create(ctx context.Context, obj *unstructured.Unstructured, fieldManager string) (*unstructured.Unstructured, error) {
-	ns := obj.GetNamespace()
 	created, err := o.post(ctx, obj, fieldManager)
 	if err != nil {
 		return nil, err
 	}
-	o.remember(ns, created)
-	cur := created
-	for attempt := 0; ; attempt++ {
-		patch, err := csaupgrade.UpgradeManagedFieldsPatch(cur, sets.New(fieldManager), fieldManager)
-		if err != nil || patch == nil {
-			return cur, ownership(err)
+	o.remember(obj.GetNamespace(), created)
+	return created, nil
+}
+
+// RecordApplied turns the fields that fieldManager set by an imperative
+// update (a Create) into fields it applied: one JSON patch of managedFields,
+// guarded by the resourceVersion, read fresh and tried again when the object
+// changed meanwhile. Nothing is sent when there is nothing to turn.
+func (o *Objects) RecordApplied(ctx context.Context, namespace, name, fieldManager string) error {
+	cur, err := o.GetFresh(ctx, namespace, name)
+	for attempt := 0; err == nil; attempt++ {
+		patch, perr := csaupgrade.UpgradeManagedFieldsPatch(cur, sets.New(fieldManager), fieldManager)
+		if perr != nil || patch == nil {
+			return perr
 		}
-		out, err := o.api(ns).Patch(ctx, cur.GetName(), types.JSONPatchType, patch, metav1.PatchOptions{FieldManager: fieldManager})
-		if err == nil {
-			o.remember(ns, out)
-			return out, nil
+		out, perr := o.api(namespace).Patch(ctx, name, types.JSONPatchType, patch, metav1.PatchOptions{FieldManager: fieldManager})
+		if perr == nil {
+			o.remember(namespace, out)
+			return nil
 		}
-		if !apierrors.IsConflict(err) || attempt == 2 {
-			return cur, ownership(err)
+		if !apierrors.IsConflict(perr) || attempt == 2 {
+			return perr
 		}
 		// Changed meanwhile (a controller, a webhook): read it and try again.
-		if cur, err = o.GetFresh(ctx, ns, cur.GetName()); err != nil {
-			return created, ownership(err)
-		}
+		cur, err = o.GetFresh(ctx, namespace, name)
 	}
+	return err
 }
 
 // createAttempts bounds the creates sent while earlier ones are known not
@@ -115,23 +121,6 @@ func createdBy(u, obj *unstructured.Unstructured, fieldManager string) bool {
 		}
 	}
 	return true
-}
-
-// OwnershipError says that an object was created but its fields are still
-// recorded as an imperative update.
-type OwnershipError struct{ Err error }
-
-func (e *OwnershipError) Error() string {
-	return "the object was created, but its fields could not be recorded as applied: " + e.Err.Error()
-}
-
-func (e *OwnershipError) Unwrap() error { return e.Err }
-
-func ownership(err error) error {
-	if err == nil {
-		return nil
-	}
-	return &OwnershipError{err}
 }
 
 // IsAlreadyExists tells a create that found an object of that name.

@@ -46,10 +46,11 @@ func (o *Objects) Create(ctx context.Context, obj *unstructured.Unstructured, fi
 
 // RecordApplied turns the fields that fieldManager set by an imperative
 // update (a Create) into fields it applied: one JSON patch of managedFields,
-// guarded by the resourceVersion, read fresh and tried again when the object
-// changed meanwhile. Nothing is sent when there is nothing to turn.
+// guarded by the resourceVersion. The object is taken from the snapshot; when
+// it changed since, the patch is refused, and the object is read fresh and
+// the patch tried again. Nothing is sent when there is nothing to turn.
 func (o *Objects) RecordApplied(ctx context.Context, namespace, name, fieldManager string) error {
-	cur, err := o.GetFresh(ctx, namespace, name)
+	cur, err := o.Get(ctx, namespace, name)
 	for attempt := 0; err == nil; attempt++ {
 		patch, perr := csaupgrade.UpgradeManagedFieldsPatch(cur, sets.New(fieldManager), fieldManager)
 		if perr != nil || patch == nil {

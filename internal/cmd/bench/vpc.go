@@ -75,16 +75,18 @@ resource "hedgehog_vpc" "v" {
 }
 
 resource "hedgehog_vpc_attachment" "a" {
-  for_each   = local.attachments
-  name       = each.key
+  for_each        = local.attachments
+  depends_on      = [hedgehog_vpc.v]
+  name            = each.key
   connection_name = each.value.connection
-  subnet     = "${hedgehog_vpc.v[each.value.vpc].name}/${each.value.subnet}"
+  subnet          = "v${each.value.vpc}/${each.value.subnet}"
 }
 
 resource "hedgehog_vpc_peering" "p" {
-  count  = floor(var.n / 2)
-  name   = "v${2 * count.index}--v${2 * count.index + 1}"
-  permit = [{ (hedgehog_vpc.v[2 * count.index].name) = { subnets = null }, (hedgehog_vpc.v[2 * count.index + 1].name) = { subnets = null } }]
+  count      = floor(var.n / 2)
+  depends_on = [hedgehog_vpc.v]
+  name       = "v${2 * count.index}--v${2 * count.index + 1}"
+  permit     = [{ "v${2 * count.index}" = { subnets = null }, "v${2 * count.index + 1}" = { subnets = null } }]
 }
 `, kubeconfig)
 }

@@ -189,13 +189,16 @@ func (r *Resource) Update(ctx context.Context, req resource.UpdateRequest, resp 
 	api := r.kind.objects(r.cfg)
 	if created, d := req.Private.GetKey(ctx, createdKey); len(created) > 0 && !d.HasError() {
 		if err := api.RecordApplied(ctx, obj.GetNamespace(), obj.GetName(), r.cfg.FieldManager); err != nil {
-			summary, detail := r.cfg.Client.Explain(err, api.Target("update", obj.GetNamespace(), obj.GetName()))
-			resp.Diagnostics.AddError(summary, "Before the update, recording the fields this provider created as applied "+
-				"(so that the update can remove what the configuration no longer sets) failed: "+detail+
-				"\n\nNothing was changed; apply again once the cause is fixed.")
-			return
+			// The update itself can still be made; only a field that the
+			// configuration stopped setting may stay on the object.
+			_, detail := r.cfg.Client.Explain(err, api.Target("update", obj.GetNamespace(), obj.GetName()))
+			resp.Diagnostics.AddWarning(r.kind.Kind+" Fields Not Yet Recorded As Applied", fmt.Sprintf(
+				"Before updating %s %s/%s, recording the fields this provider created as its server-side apply fields "+
+					"failed: %s\n\nThe update goes ahead; a field removed from the configuration may stay on the object "+
+					"until the next apply records them.", r.kind.Kind, obj.GetNamespace(), obj.GetName(), detail))
+		} else {
+			resp.Diagnostics.Append(resp.Private.SetKey(ctx, createdKey, nil)...)
 		}
-		resp.Diagnostics.Append(resp.Private.SetKey(ctx, createdKey, nil)...)
 	}
 	u, err := r.apply(ctx, api, obj, boolValue(attrs["force_conflicts"]))
 	if err != nil {

@@ -46,12 +46,17 @@ func (o *Objects) Create(ctx context.Context, obj *unstructured.Unstructured, fi
 
 // RecordApplied turns the fields that fieldManager set by an imperative
 // update (a Create) into fields it applied: one JSON patch of managedFields,
-// guarded by the resourceVersion. The object is taken from the snapshot; when
-// it changed since, the patch is refused, and the object is read fresh and
-// the patch tried again. Nothing is sent when there is nothing to turn.
+// guarded by the resourceVersion. The object is taken from the snapshot;
+// when it changed since, the patch is refused, and the object is read fresh
+// and the patch tried again. The guard makes the patch safe to repeat after
+// a lost answer or a server error too (a patch that did happen is refused
+// the second time, and the fresh read then leaves nothing to turn), so those
+// are tried again as well, a few times. Nothing is sent when there is
+// nothing to turn.
 func (o *Objects) RecordApplied(ctx context.Context, namespace, name, fieldManager string) error {
+	backoff := wait.Backoff{Duration: 250 * time.Millisecond, Factor: 2, Jitter: 0.5, Steps: recordAttempts, Cap: 2 * time.Second}
 	cur, err := o.Get(ctx, namespace, name)
-	for attempt := 0; err == nil; attempt++ {
+	for attempt := 1; err == nil; attempt++ {
 		patch, perr := csaupgrade.UpgradeManagedFieldsPatch(cur, sets.New(fieldManager), fieldManager)
 		if perr != nil || patch == nil {
 			return perr
@@ -61,14 +66,24 @@ func (o *Objects) RecordApplied(ctx context.Context, namespace, name, fieldManag
 			o.remember(namespace, out)
 			return nil
 		}
-		if !apierrors.IsConflict(perr) || attempt == 2 {
+		again := apierrors.IsConflict(perr) || MayHaveHappened(perr) || neverSent(perr)
+		if !again || attempt == recordAttempts {
 			return perr
 		}
-		// Changed meanwhile (a controller, a webhook): read it and try again.
+		if !apierrors.IsConflict(perr) {
+			select {
+			case <-ctx.Done():
+				return perr
+			case <-time.After(backoff.Step()):
+			}
+		}
 		cur, err = o.GetFresh(ctx, namespace, name)
 	}
 	return err
 }
+
+// recordAttempts bounds the patches RecordApplied sends.
+const recordAttempts = 4
 
 // createAttempts bounds the creates sent while earlier ones are known not
 // to have happened.

@@ -35,6 +35,14 @@ func TestAccGenerate_sampleFabric(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(work, "provider.tf"), []byte(provider), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	importsOnly(t, work, loaded)
+}
+
+// importsOnly runs init and plan in work, where import blocks name existing
+// objects: the plan must import want resources and change none of them;
+// applied, the next plan is empty.
+func importsOnly(t *testing.T, work string, want int) {
+	t.Helper()
 	cli := acctest.NewCLI(t)
 	cli.MustRun(t, work, "init", "-input=false")
 	cli.MustRun(t, work, "plan", "-input=false", "-out=imports.plan")
@@ -50,8 +58,8 @@ func TestAccGenerate_sampleFabric(t *testing.T) {
 	if err := json.Unmarshal([]byte(cli.MustRun(t, work, "show", "-json", "imports.plan")), &plan); err != nil {
 		t.Fatal(err)
 	}
-	if len(plan.ResourceChanges) != loaded {
-		t.Fatalf("the plan has %d resources, the cluster %d objects", len(plan.ResourceChanges), loaded)
+	if len(plan.ResourceChanges) != want {
+		t.Fatalf("the plan has %d resources, the cluster %d objects", len(plan.ResourceChanges), want)
 	}
 	for _, rc := range plan.ResourceChanges {
 		if strings.Join(rc.Change.Actions, ",") != "no-op" || len(rc.Change.Importing) == 0 {
@@ -123,9 +131,15 @@ func loadKinds(t *testing.T, kubeconfig, file string, ks ...*kinds.Kind) (int, [
 	if err := os.WriteFile(path, []byte(strings.Join(keep, "\n---\n")), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	kubectlApply(t, kubeconfig, path)
+	return len(keep), skipped
+}
+
+// kubectlApply applies a YAML file with kubectl, as users do.
+func kubectlApply(t *testing.T, kubeconfig, path string) {
+	t.Helper()
 	kubectl := exec.Command(filepath.Join(acctest.Root, ".tools", "bin", "kubectl"), "--kubeconfig", kubeconfig, "apply", "-f", path)
 	if out, err := kubectl.CombinedOutput(); err != nil {
-		t.Fatalf("kubectl apply: %v\n%s", err, out)
+		t.Fatalf("kubectl apply -f %s: %v\n%s", path, err, out)
 	}
-	return len(keep), skipped
 }

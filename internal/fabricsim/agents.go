@@ -193,7 +193,7 @@ func (s *agentSim) sync(ctx context.Context) (time.Duration, error) {
 				continue
 			}
 		}
-		sw, _ := storeLookup{s.stores}.Get(ctx, s.opts.Switches, name)
+		sw, _ := l.Get(ctx, s.opts.Switches, name)
 		wait, err := s.report(ctx, cur, sw)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("agent %s: %w", name, err))

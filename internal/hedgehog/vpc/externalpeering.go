@@ -68,7 +68,7 @@ var ExternalPeering = &kinds.Kind{
 			if err != nil {
 				return nil, err
 			}
-			attached, err := vpcSwitches(ctx, l, vpcName)
+			attached, err := AttachedSwitches(ctx, l, vpcName)
 			return append(out, attached...), err
 		}},
 }

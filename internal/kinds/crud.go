@@ -55,15 +55,8 @@ func (r *Resource) Create(ctx context.Context, req resource.CreateRequest, resp 
 	// From here on the object exists: it goes into the state whatever
 	// happens next (a failed wait leaves it tainted, never forgotten).
 	r.setState(&resp.State.Raw, req.Plan.Raw.Type(), u, attrs, &resp.Diagnostics)
-	// The create recorded its fields as an imperative update; the first
-	// update records them as applied first (kube.Objects.Create says why).
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, createdKey, []byte(`true`))...)
 	r.wait(ctx, api, u, attrs, req.Plan.Raw.Type(), &resp.State.Raw, &resp.Diagnostics)
 }
-
-// createdKey marks, in a resource's private state, an object that this
-// provider created and has not updated since.
-const createdKey = "created_not_applied"
 
 func (r *Resource) setState(state *tftypes.Value, t tftypes.Type, u *unstructured.Unstructured, attrs map[string]tftypes.Value, diags *diag.Diagnostics) {
 	vals, err := r.kind.stateValues(u, attrs, applied)
@@ -187,18 +180,17 @@ func (r *Resource) Update(ctx context.Context, req resource.UpdateRequest, resp 
 	defer cancel()
 	obj := r.kind.toObject(r.cfg, attrs, spec)
 	api := r.kind.objects(r.cfg)
-	if created, d := req.Private.GetKey(ctx, createdKey); len(created) > 0 && !d.HasError() {
-		if err := api.RecordApplied(ctx, obj.GetNamespace(), obj.GetName(), r.cfg.FieldManager); err != nil {
-			// The update itself can still be made; only a field that the
-			// configuration stopped setting may stay on the object.
-			_, detail := r.cfg.Client.Explain(err, api.Target("update", obj.GetNamespace(), obj.GetName()))
-			resp.Diagnostics.AddWarning(r.kind.Kind+" Fields Not Yet Recorded As Applied", fmt.Sprintf(
-				"Before updating %s %s/%s, recording the fields this provider created as its server-side apply fields "+
-					"failed: %s\n\nThe update goes ahead; a field removed from the configuration may stay on the object "+
-					"until the next apply records them.", r.kind.Kind, obj.GetNamespace(), obj.GetName(), detail))
-		} else {
-			resp.Diagnostics.Append(resp.Private.SetKey(ctx, createdKey, nil)...)
-		}
+	// A create records its fields as an imperative update (kube.Objects.Create
+	// says why); before the first apply they become applied fields. The
+	// object is read from the snapshot, so this costs nothing once done.
+	if err := api.RecordApplied(ctx, obj.GetNamespace(), obj.GetName(), r.cfg.FieldManager); err != nil {
+		// The update itself can still be made; only a field that the
+		// configuration stopped setting may stay on the object.
+		_, detail := r.cfg.Client.Explain(err, api.Target("update", obj.GetNamespace(), obj.GetName()))
+		resp.Diagnostics.AddWarning(r.kind.Kind+" Fields Not Yet Recorded As Applied", fmt.Sprintf(
+			"Before updating %s %s/%s, recording the fields this provider created as its server-side apply fields "+
+				"failed: %s\n\nThe update goes ahead; a field removed from the configuration may stay on the object "+
+				"until the next apply records them.", r.kind.Kind, obj.GetNamespace(), obj.GetName(), detail))
 	}
 	u, err := r.apply(ctx, api, obj, boolValue(attrs["force_conflicts"]))
 	if err != nil {

@@ -108,16 +108,15 @@ func (r *Resource) delete(ctx context.Context, attrs map[string]tftypes.Value, d
 	)
 	for {
 		gone, pending, err = api.Delete(ctx, namespace, name)
-		if kube.IsAdmissionDenied(err) {
-			refused = err
-		} else if refused != nil && ctx.Err() != nil {
-			// The deadline ran out while asking again: the refusal is
-			// the cause, not the timeout of the last request.
-			err = refused
-		}
-		if !kube.IsAdmissionDenied(err) || ctx.Err() != nil {
+		if !kube.IsAdmissionDenied(err) {
+			if err != nil && refused != nil && ctx.Err() != nil {
+				// The deadline ran out while asking again: the refusal is
+				// the cause, not the timeout of the last request.
+				err = refused
+			}
 			break
 		}
+		refused = err
 		select {
 		case <-ctx.Done():
 		case <-time.After(backoff.Step()):

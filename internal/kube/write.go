@@ -30,11 +30,11 @@ func (o *Objects) Apply(ctx context.Context, obj *unstructured.Unstructured, fie
 // Create creates obj, in one request that fails with AlreadyExists when an
 // object of that name exists: nothing is ever written onto an object that
 // the caller did not create. A create records the fields it set as an
-// imperative update of fieldManager; before the first server-side apply
-// that changes the object, RecordApplied turns them into fields that
-// fieldManager applied, so that the apply can remove what the configuration
-// stops setting. (Doing it at create would cost a second write, and a pass
-// through the admission webhooks, for every object created.)
+// imperative update of fieldManager; before a server-side apply changes the
+// object, RecordApplied turns them into fields that fieldManager applied, so
+// that the apply can remove what the configuration stops setting. (Doing it
+// at create would cost a second write, and a pass through the admission
+// webhooks, for every object created.)
 func (o *Objects) Create(ctx context.Context, obj *unstructured.Unstructured, fieldManager string) (*unstructured.Unstructured, error) {
 	created, err := o.post(ctx, obj, fieldManager)
 	if err != nil {

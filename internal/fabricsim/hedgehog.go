@@ -19,11 +19,18 @@ import (
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/kinds"
 )
 
-// Behaviour is what the stand-in's webhook does for one Hedgehog kind,
-// beyond what the kind's declaration says (its Default and its Check, which
-// the webhook applies as Hedgehog's does).
+// Behaviour is what the stand-in's webhook does for one Hedgehog kind. Its
+// defaults and rules are the stand-in's own reading of Hedgehog, never the
+// provider's declaration (Kind is used only for the kind's group, version,
+// kind and plural): a stand-in that called the provider's rules would agree
+// with them by construction.
 type Behaviour struct {
 	Kind *kinds.Kind
+	// Default is what the mutating webhook does to the spec.
+	Default func(spec map[string]any)
+	// Validate is the object-only validation (upstream's Validate before it
+	// reads the cluster): the first rule broken, in upstream's words.
+	Validate func(name string, spec map[string]any) error
 	// Prefix starts every denial, as upstream's do ("failed to validate vpc").
 	Prefix string
 	// NoWebhook: Hedgehog registers no webhook for the kind (SwitchGroup).
@@ -154,8 +161,8 @@ func (h *Hedgehog) Mutate(_ context.Context, _ admissionv1.Operation, u *unstruc
 	if spec == nil {
 		spec = map[string]any{}
 	}
-	if b.Kind.Default != nil {
-		b.Kind.Default(spec)
+	if b.Default != nil {
+		b.Default(spec)
 	}
 	u.Object["spec"] = spec
 	if b.Kind.ServerLabel != nil {
@@ -220,12 +227,9 @@ func (h *Hedgehog) Validate(ctx context.Context, op admissionv1.Operation, u, ol
 			return err // upstream's immutability messages carry no prefix
 		}
 	}
-	if b.Kind.Check != nil {
-		spec, _, _ := unstructured.NestedMap(u.Object, "spec")
-		for _, p := range b.Kind.Check(u.GetName(), spec) {
-			if !p.PlanOnly { // rules the provider adds at plan time, beyond the API's
-				return deny(fmt.Errorf("%s", p.Message))
-			}
+	if b.Validate != nil {
+		if err := b.Validate(u.GetName(), Spec(u)); err != nil {
+			return deny(err)
 		}
 	}
 	if b.Cross != nil {

@@ -12,7 +12,8 @@ import (
 )
 
 var externalBehaviour = Behaviour{
-	Kind:   vpc.External,
+	Kind:    vpc.External,
+	Default: declaredDefault(vpc.External), Validate: declaredValidate(vpc.External),
 	Prefix: "error validating external",
 	Labels: func(spec map[string]any) map[string]string {
 		ns, _ := meta.Str(spec, "ipv4Namespace")

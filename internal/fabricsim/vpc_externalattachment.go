@@ -12,7 +12,8 @@ import (
 )
 
 var externalAttachmentBehaviour = Behaviour{
-	Kind:   vpc.ExternalAttachment,
+	Kind:    vpc.ExternalAttachment,
+	Default: declaredDefault(vpc.ExternalAttachment), Validate: declaredValidate(vpc.ExternalAttachment),
 	Prefix: "failed to validate external attachment",
 	Labels: func(spec map[string]any) map[string]string {
 		ext, _ := meta.Str(spec, "external")

@@ -11,7 +11,8 @@ import (
 )
 
 var externalPeeringBehaviour = Behaviour{
-	Kind:   vpc.ExternalPeering,
+	Kind:    vpc.ExternalPeering,
+	Default: declaredDefault(vpc.ExternalPeering), Validate: declaredValidate(vpc.ExternalPeering),
 	Prefix: "failed to validate external peering",
 	Labels: func(spec map[string]any) map[string]string {
 		// Set even when empty, as upstream does.

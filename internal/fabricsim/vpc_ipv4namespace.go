@@ -12,7 +12,8 @@ import (
 )
 
 var ipv4NamespaceBehaviour = Behaviour{
-	Kind:   vpc.IPv4Namespace,
+	Kind:    vpc.IPv4Namespace,
+	Default: declaredDefault(vpc.IPv4Namespace), Validate: declaredValidate(vpc.IPv4Namespace),
 	Prefix: "failed to validate ipv4namespace",
 	Cross: func(_ context.Context, s *Store, u *unstructured.Unstructured) error {
 		l, _ := meta.List(Spec(u), "subnets")

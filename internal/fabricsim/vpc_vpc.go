@@ -16,7 +16,8 @@ import (
 )
 
 var vpcBehaviour = Behaviour{
-	Kind:   vpc.VPC,
+	Kind:    vpc.VPC,
+	Default: declaredDefault(vpc.VPC), Validate: declaredValidate(vpc.VPC),
 	Prefix: "failed to validate vpc",
 	Labels: func(spec map[string]any) map[string]string {
 		v4, _ := meta.Str(spec, "ipv4Namespace")

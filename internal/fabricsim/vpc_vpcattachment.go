@@ -15,7 +15,8 @@ import (
 )
 
 var vpcAttachmentBehaviour = Behaviour{
-	Kind:   vpc.VPCAttachment,
+	Kind:    vpc.VPCAttachment,
+	Default: declaredDefault(vpc.VPCAttachment), Validate: declaredValidate(vpc.VPCAttachment),
 	Prefix: "failed to validate vpc attachment",
 	Labels: func(spec map[string]any) map[string]string {
 		subnet, _ := meta.Str(spec, "subnet")

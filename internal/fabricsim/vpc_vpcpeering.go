@@ -12,7 +12,8 @@ import (
 )
 
 var vpcPeeringBehaviour = Behaviour{
-	Kind:   vpc.VPCPeering,
+	Kind:    vpc.VPCPeering,
+	Default: declaredDefault(vpc.VPCPeering), Validate: declaredValidate(vpc.VPCPeering),
 	Prefix: "failed to validate vpc peering",
 	Labels: func(spec map[string]any) map[string]string {
 		vpcs := vpc.PeeredVPCs(spec)

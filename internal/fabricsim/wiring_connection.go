@@ -18,7 +18,8 @@ import (
 )
 
 var connectionBehaviour = Behaviour{
-	Kind:   wiring.Connection,
+	Kind:    wiring.Connection,
+	Default: declaredDefault(wiring.Connection), Validate: declaredValidate(wiring.Connection),
 	Prefix: "error validating connection",
 	Labels: func(spec map[string]any) map[string]string {
 		if isMCLAG(spec) {

@@ -10,7 +10,8 @@ import (
 )
 
 var serverBehaviour = Behaviour{
-	Kind:   wiring.Server,
+	Kind:    wiring.Server,
+	Default: declaredDefault(wiring.Server), Validate: declaredValidate(wiring.Server),
 	Prefix: "error validating server",
 	DeleteBlocked: func(ctx context.Context, s *Store, u *unstructured.Unstructured) error {
 		conns, err := s.ListByLabel(ctx, wiring.Connection.Kind, wiring.ServerLabel(u.GetName()), "true")

@@ -18,7 +18,8 @@ import (
 )
 
 var switchBehaviour = Behaviour{
-	Kind:   wiring.Switch,
+	Kind:    wiring.Switch,
+	Default: declaredDefault(wiring.Switch), Validate: declaredValidate(wiring.Switch),
 	Prefix: "error validating switch",
 	Labels: func(spec map[string]any) map[string]string {
 		out := map[string]string{}

@@ -19,7 +19,8 @@ import (
 var errBuiltinProfile = errors.New("default switch profiles are immutable")
 
 var switchProfileBehaviour = Behaviour{
-	Kind:   wiring.SwitchProfile,
+	Kind:    wiring.SwitchProfile,
+	Default: declaredDefault(wiring.SwitchProfile), Validate: declaredValidate(wiring.SwitchProfile),
 	Prefix: "error validating switchprofile",
 	Cross: func(_ context.Context, s *Store, u *unstructured.Unstructured) error {
 		builtin, ok := BuiltinSwitchProfiles()[u.GetName()]

@@ -12,7 +12,8 @@ import (
 )
 
 var vlanNamespaceBehaviour = Behaviour{
-	Kind:         wiring.VLANNamespace,
+	Kind:    wiring.VLANNamespace,
+	Default: declaredDefault(wiring.VLANNamespace), Validate: declaredValidate(wiring.VLANNamespace),
 	Prefix:       "failed to validate vlannamespace",
 	UpdatePrefix: "failed to validate new vlannamespace",
 	Cross: func(ctx context.Context, s *Store, u *unstructured.Unstructured) error {

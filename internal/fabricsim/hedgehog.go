@@ -77,6 +77,9 @@ type FabricConfig struct {
 	AllowExtraSwitchProfiles bool
 	// VPCPeeringDisabled refuses every VPCPeering.
 	VPCPeeringDisabled bool
+	// GatewayEnabled: the fabric runs Hedgehog's gateway (upstream's
+	// enableGateway); without it every gateway object is refused.
+	GatewayEnabled bool
 }
 
 // DefaultFabricConfig is the fabric configuration of Hedgehog's virtual lab.

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -46,7 +47,7 @@ type exampleRun struct {
 	// fabricCRD: the example needs the Fabric CRD (which the crds example
 	// installs when it runs first).
 	fabricCRD bool
-	// check looks at the cluster after apply.
+	// check looks at the cluster as soon as apply returns.
 	check func(t *testing.T, c *acctest.OwnCluster)
 }
 
@@ -165,7 +166,9 @@ var notApplied = map[string]string{
 // imports it with no change, and destroy removes what the example created
 // and nothing else.
 func TestAccExamples_apply(t *testing.T) {
-	cluster := acctest.StartOwn(t, acctest.OwnOptions{Hedgehog: true, SkipCRDs: true})
+	// Switches slow enough that an apply which did not wait for them would
+	// return before they applied it (checked by eslagVPCApplied).
+	cluster := acctest.StartOwn(t, acctest.OwnOptions{Hedgehog: true, SkipCRDs: true, AgentDelay: time.Second})
 	simulate(t, cluster.Dynamic)
 	if _, err := cluster.Typed.CoreV1().Namespaces().Create(context.Background(), &corev1Namespace, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)

@@ -179,6 +179,9 @@ func (f *examplesFabric) run(t *testing.T, r exampleRun) {
 		}
 	})
 	cli.MustRun(t, work, append([]string{"apply", "-auto-approve", "-input=false"}, vars...)...)
+	if r.check != nil {
+		r.check(t, f.cluster)
+	}
 	f.planEmpty(t, work, vars, "after apply")
 
 	created := f.inCluster(t, work)
@@ -186,9 +189,6 @@ func (f *examplesFabric) run(t *testing.T, r exampleRun) {
 		t.Errorf("the state holds no object of a Hedgehog or Fabric kind")
 	}
 	f.outputs(t, work, r.outputs)
-	if r.check != nil {
-		r.check(t, f.cluster)
-	}
 	if strings.HasPrefix(r.name, "resources/") {
 		f.importBlock(t, work, vars, r, created)
 	}
@@ -410,7 +410,8 @@ func (f *examplesFabric) generations(t *testing.T, objs []clusterObject) map[str
 }
 
 // eslagVPCApplied: the README's example returns once the ESLAG pair has
-// applied the attachment and the peering.
+// applied the attachment and the peering (the switches take a second to
+// apply a change: without the waits, apply returns before they have).
 func eslagVPCApplied(t *testing.T, c *acctest.OwnCluster) {
 	t.Helper()
 	for _, leaf := range []string{"leaf-01", "leaf-02"} {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/netip"
 	"slices"
 	"strings"
@@ -16,13 +17,12 @@ import (
 )
 
 var vpcBehaviour = Behaviour{
-	Kind:    vpc.VPC,
-	Default: declaredDefault(vpc.VPC), Validate: declaredValidate(vpc.VPC),
-	Prefix: "failed to validate vpc",
+	Kind:     vpc.VPC,
+	Default:  defaultVPC,
+	Validate: validateVPC,
+	Prefix:   "failed to validate vpc",
 	Labels: func(spec map[string]any) map[string]string {
-		v4, _ := meta.Str(spec, "ipv4Namespace")
-		vlan, _ := meta.Str(spec, "vlanNamespace")
-		return map[string]string{vpc.LabelIPv4Namespace: v4, vpc.LabelVLANNamespace: vlan}
+		return map[string]string{vpc.LabelIPv4Namespace: text(spec, "ipv4Namespace"), vpc.LabelVLANNamespace: text(spec, "vlanNamespace")}
 	},
 	Cross: vpcCross,
 	DeleteBlocked: func(ctx context.Context, s *Store, u *unstructured.Unstructured) error {
@@ -30,7 +30,7 @@ var vpcBehaviour = Behaviour{
 			{"VPCAttachment", vpc.LabelVPC, u.GetName(), "VPC has attachments"},
 			{"VPCPeering", vpc.VPCLabel(u.GetName()), "true", "VPC has peerings"},
 			{"ExternalPeering", vpc.LabelVPC, u.GetName(), "VPC has external peerings"},
-			{wiring.Connection.Kind, vpc.LabelVPC, u.GetName(), "VPC has static external connections (using withingVPC option)"},
+			{wiring.Connection.Kind, wiring.LabelVPC, u.GetName(), "VPC has static external connections (using withingVPC option)"},
 		} {
 			users, err := s.ListByLabel(ctx, k.kind, k.key, k.value)
 			if err != nil {
@@ -44,47 +44,130 @@ var vpcBehaviour = Behaviour{
 	},
 }
 
-// vpcSubnet is one subnet of a VPC as the webhook stores it.
-type vpcSubnet struct {
-	name    string
-	prefix  netip.Prefix
-	text    string
-	vlan    int64
-	hostBGP bool
-	spec    map[string]any
+// defaultVPC is upstream's VPC Default: the default namespaces; per subnet
+// the empty DHCP object that re-marshalling adds and the gateway (the
+// subnet's first address, none for host BGP subnets); for subnets of /30 or
+// larger, the DHCP range and options' defaults when DHCP is on, none of
+// either when it is off; MAC keys of static leases in their canonical form.
+func defaultVPC(spec map[string]any) {
+	for _, field := range []string{"ipv4Namespace", "vlanNamespace"} {
+		if text(spec, field) == "" {
+			spec[field] = "default"
+		}
+	}
+	subnets, _ := meta.Map(spec, "subnets")
+	for _, v := range subnets {
+		if subnet, ok := v.(map[string]any); ok {
+			defaultVPCSubnet(subnet)
+		}
+	}
 }
 
-func vpcSubnets(spec map[string]any) []vpcSubnet {
-	subnets, _ := meta.Map(spec, "subnets")
-	var out []vpcSubnet
-	for _, name := range meta.SortedKeys(subnets) {
-		sub, _ := subnets[name].(map[string]any)
-		text, _ := meta.Str(sub, "subnet")
-		p, err := netip.ParsePrefix(text)
-		if err != nil {
-			continue
+func defaultVPCSubnet(subnet map[string]any) {
+	ensureObject(subnet, "dhcp")
+	_, network, err := net.ParseCIDR(text(subnet, "subnet"))
+	if err != nil {
+		return
+	}
+	p, _ := netip.ParsePrefix(network.String())
+	if text(subnet, "gateway") == "" && !meta.Bool(subnet, "hostBGP") {
+		subnet["gateway"] = p.Addr().Next().String()
+	}
+	if p.Bits() > 30 || !p.Addr().Is4() {
+		return
+	}
+	dhcp := obj(subnet, "dhcp")
+	if !meta.Bool(dhcp, "enable") {
+		delete(dhcp, "range")
+		delete(dhcp, "options")
+		return
+	}
+	ensureObject(dhcp, "range")
+	r := obj(dhcp, "range")
+	if text(r, "start") == "" {
+		r["start"] = p.Addr().Next().Next().String()
+	}
+	if text(r, "end") == "" {
+		r["end"] = broadcast(p).String()
+	}
+	if o, ok := meta.Map(dhcp, "options"); ok {
+		if optionsSayNothing(o) {
+			// upstream stops here for this subnet: static MACs keep their form
+			delete(dhcp, "options")
+			return
 		}
-		vlan, _ := meta.Int(sub, "vlan")
-		out = append(out, vpcSubnet{name: name, prefix: p, text: text, vlan: vlan, hostBGP: meta.Bool(sub, "hostBGP"), spec: sub})
+		if num(o, "interfaceMTU") == 0 {
+			o["interfaceMTU"] = int64(9036)
+		}
+		if num(o, "leaseTimeSeconds") == 0 {
+			o["leaseTimeSeconds"] = int64(3600)
+		}
+		for _, field := range []string{"dnsServers", "timeServers"} {
+			if o[field] == nil {
+				o[field] = []any{}
+			}
+			l, _ := o[field].([]any)
+			sortStrings(l)
+		}
+		if routes, ok := o["advertisedRoutes"].([]any); ok {
+			slices.SortStableFunc(routes, func(a, b any) int {
+				ra, rb := asObject(a), asObject(b)
+				if c := strings.Compare(text(ra, "destination"), text(rb, "destination")); c != 0 {
+					return c
+				}
+				return strings.Compare(text(ra, "gateway"), text(rb, "gateway"))
+			})
+		}
+	}
+	static, _ := meta.Map(dhcp, "static")
+	for mac, lease := range static {
+		if hw, err := net.ParseMAC(mac); err == nil && hw.String() != mac {
+			delete(static, mac)
+			static[hw.String()] = lease
+		}
+	}
+}
+
+// optionsSayNothing is upstream's test for DHCP options that set nothing
+// (an empty list written out sets something).
+func optionsSayNothing(o map[string]any) bool {
+	return text(o, "pxeURL") == "" && o["dnsServers"] == nil && o["timeServers"] == nil && num(o, "interfaceMTU") == 0 &&
+		num(o, "leaseTimeSeconds") == 0 && !meta.Bool(o, "disableDefaultRoute") && o["advertisedRoutes"] == nil
+}
+
+func asObject(v any) map[string]any {
+	m, _ := v.(map[string]any)
+	return m
+}
+
+// vpcPrefixes are the prefixes a VPC takes in its IPv4 namespace: its
+// subnets and their host BGP extra prefixes, subnets in name order.
+func vpcPrefixes(spec map[string]any) []netip.Prefix {
+	subnets, _ := meta.Map(spec, "subnets")
+	var out []netip.Prefix
+	for _, name := range meta.SortedKeys(subnets) {
+		subnet := asObject(subnets[name])
+		if meta.Bool(subnet, "hostBGP") {
+			extra, _ := meta.Map(subnet, "hostBGPExtraPrefixes")
+			for _, key := range meta.SortedKeys(extra) {
+				if p, err := netip.ParsePrefix(key); err == nil {
+					out = append(out, p)
+				}
+			}
+		}
+		if p, err := netip.ParsePrefix(text(subnet, "subnet")); err == nil {
+			out = append(out, p)
+		}
 	}
 	return out
 }
 
-// vpcCross is what upstream checks with the fabric configuration and the
-// other objects: reserved subnets, the namespaces (they exist, the subnets
-// and VLANs are theirs), the relay's VPC, and no subnet or VLAN taken by
-// another VPC of the same namespace.
+// vpcCross is upstream's VPC validation with the cluster: both namespaces
+// exist and hold the subnets and their VLANs, a relay's VPC exists, and no
+// other VPC of the namespaces has an overlapping subnet or the same VLAN.
 func vpcCross(ctx context.Context, s *Store, u *unstructured.Unstructured) error {
 	spec := Spec(u)
-	subnets := vpcSubnets(spec)
-	for _, sub := range subnets {
-		for _, reserved := range s.Fabric.ReservedSubnets {
-			if r, err := netip.ParsePrefix(reserved); err == nil && r.Overlaps(sub.prefix) {
-				return fmt.Errorf("subnet %s: subnet %s is reserved", sub.name, sub.text)
-			}
-		}
-	}
-	v4Name, _ := meta.Str(spec, "ipv4Namespace")
+	v4Name, vlanName := text(spec, "ipv4Namespace"), text(spec, "vlanNamespace")
 	v4, err := s.Get(ctx, vpc.IPv4Namespace, v4Name)
 	if err != nil {
 		return err
@@ -92,7 +175,6 @@ func vpcCross(ctx context.Context, s *Store, u *unstructured.Unstructured) error
 	if v4 == nil {
 		return fmt.Errorf("IPv4Namespace %s not found", v4Name)
 	}
-	vlanName, _ := meta.Str(spec, "vlanNamespace")
 	vlanNS, err := s.Get(ctx, wiring.VLANNamespace, vlanName)
 	if err != nil {
 		return err
@@ -100,50 +182,93 @@ func vpcCross(ctx context.Context, s *Store, u *unstructured.Unstructured) error
 	if vlanNS == nil {
 		return fmt.Errorf("VLANNamespace %s not found", vlanName)
 	}
-	pool, _ := meta.List(Spec(v4), "subnets")
-	ranges, _ := wiring.VLANRanges(Spec(vlanNS))
-	for _, sub := range subnets {
-		if !insideAny(sub.prefix, meta.Strings(pool)) {
-			return fmt.Errorf("vpc subnet %s (%s) doesn't belong to the IPv4Namespace %s", sub.name, sub.text, v4Name)
+	pool, ranges := strs(Spec(v4), "subnets"), vlanRanges(Spec(vlanNS))
+	subnets, _ := meta.Map(spec, "subnets")
+	for _, name := range meta.SortedKeys(subnets) {
+		subnet := asObject(subnets[name])
+		cidr := text(subnet, "subnet")
+		p, err := netip.ParsePrefix(cidr)
+		if err != nil {
+			return fmt.Errorf("failed to parse vpc subnet %s: %w", cidr, err)
 		}
-		if !sub.hostBGP && !inRanges(ranges, sub.vlan) {
-			return fmt.Errorf("vpc subnet %s (%s) vlan %d doesn't belong to the VLANNamespace %s", sub.name, sub.text, sub.vlan, vlanName)
+		ok, err := inNamespace(p, v4Name, pool)
+		if err != nil {
+			return fmt.Errorf("failed to check if vpc subnet %s (%s) belongs to IPv4Namespace %s: %w", name, cidr, v4Name, err)
 		}
-		if relayVPC, _ := meta.Str(sub.spec, "dhcp", "relayVPC"); relayVPC != "" {
+		if !ok {
+			return fmt.Errorf("vpc subnet %s (%s) doesn't belong to the IPv4Namespace %s", name, cidr, v4Name)
+		}
+		extra, _ := meta.Map(subnet, "hostBGPExtraPrefixes")
+		for _, key := range meta.SortedKeys(extra) {
+			ep, err := netip.ParsePrefix(key)
+			if err != nil {
+				return fmt.Errorf("failed to parse hostBGP extra prefix %s in vpc subnet %s (%s): %w", key, name, cidr, err)
+			}
+			if ok, err := inNamespace(ep, v4Name, pool); err != nil || !ok {
+				return fmt.Errorf("hostBGP extra prefix %s in vpc subnet %s (%s) doesn't belong to IPv4Namespace %s", key, name, cidr,
+					v4Name)
+			}
+		}
+		if vlan := num(subnet, "vlan"); !meta.Bool(subnet, "hostBGP") && !inRanges(ranges, vlan) {
+			return fmt.Errorf("vpc subnet %s (%s) vlan %d doesn't belong to the VLANNamespace %s", name, cidr, vlan, vlanName)
+		}
+		if relayVPC := text(subnet, "dhcp", "relayVPC"); relayVPC != "" {
 			found, err := s.Get(ctx, vpc.VPC, relayVPC)
 			if err != nil {
 				return err
 			}
 			if found == nil {
-				return fmt.Errorf("subnet %s: dhcp relay VPC %s not found", sub.name, relayVPC)
+				return fmt.Errorf("subnet %s: dhcp relay VPC %s not found", name, relayVPC)
 			}
 		}
 	}
-	others, err := s.List(ctx, vpc.VPC)
+	if err := subnetsFree(ctx, s, u.GetName(), v4Name, vpcPrefixes(spec)); err != nil {
+		return err
+	}
+	return vlansFree(ctx, s, u.GetName(), vlanName, subnets)
+}
+
+// inNamespace tells whether p lies inside one of the namespace's subnets.
+func inNamespace(p netip.Prefix, ns string, pool []string) (bool, error) {
+	for _, s := range pool {
+		outer, err := netip.ParsePrefix(s)
+		if err != nil {
+			return false, fmt.Errorf("failed to parse IPv4Namespace %s subnet %s: %w", ns, s, err)
+		}
+		if within(p, outer) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// subnetsFree checks that no other VPC of the IPv4 namespace has a subnet
+// (or host BGP extra prefix) overlapping one of mine.
+func subnetsFree(ctx context.Context, s *Store, name, ns string, mine []netip.Prefix) error {
+	others, err := s.ListByLabel(ctx, "VPC", vpc.LabelIPv4Namespace, ns)
 	if err != nil {
 		return err
 	}
-	slices.SortFunc(others, func(a, b unstructured.Unstructured) int { return strings.Compare(a.GetName(), b.GetName()) })
-	for _, other := range others {
+	for _, other := range byName(others) {
 		ospec := Spec(&other)
-		if other.GetName() == u.GetName() {
+		if other.GetName() == name || text(ospec, "ipv4Namespace") != ns {
 			continue
 		}
-		if ns, _ := meta.Str(ospec, "ipv4Namespace"); ns == v4Name {
-			for _, theirs := range vpcSubnets(ospec) {
-				for _, mine := range subnets {
-					if mine.prefix.Overlaps(theirs.prefix) {
-						return fmt.Errorf("subnet %s overlaps with subnet %s of VPC %s", mine.prefix, theirs.text, other.GetName())
-					}
-				}
+		osubnets, _ := meta.Map(ospec, "subnets")
+		for _, key := range meta.SortedKeys(osubnets) {
+			theirs := asObject(osubnets[key])
+			p, err := netip.ParsePrefix(text(theirs, "subnet"))
+			if err != nil {
+				return fmt.Errorf("failed to parse subnet %s: %w", text(theirs, "subnet"), err)
 			}
-		}
-		if ns, _ := meta.Str(ospec, "vlanNamespace"); ns == vlanName {
-			for _, theirs := range vpcSubnets(ospec) {
-				for _, mine := range subnets {
-					// host BGP subnets have no VLAN, and there may be many
-					if mine.vlan == theirs.vlan && (mine.vlan != 0 || !mine.hostBGP && !theirs.hostBGP) {
-						return fmt.Errorf("vlan %d is already used by other VPC", mine.vlan)
+			extra, _ := meta.Map(theirs, "hostBGPExtraPrefixes")
+			for _, m := range mine {
+				if m.Overlaps(p) {
+					return fmt.Errorf("subnet %s overlaps with subnet %s of VPC %s", m, text(theirs, "subnet"), other.GetName())
+				}
+				for _, e := range meta.SortedKeys(extra) {
+					if ep, err := netip.ParsePrefix(e); err == nil && m.Overlaps(ep) {
+						return fmt.Errorf("subnet %s overlaps with hostBGP extra prefix %s of VPC %s", m, e, other.GetName())
 					}
 				}
 			}
@@ -152,13 +277,32 @@ func vpcCross(ctx context.Context, s *Store, u *unstructured.Unstructured) error
 	return nil
 }
 
-// insideAny tells whether p lies inside one of the prefixes.
-func insideAny(p netip.Prefix, prefixes []string) bool {
-	for _, s := range prefixes {
-		outer, err := netip.ParsePrefix(s)
-		if err == nil && outer.Bits() <= p.Bits() && outer.Masked().Contains(p.Masked().Addr()) {
-			return true
+// vlansFree checks that no other VPC of the VLAN namespace uses a VLAN of
+// mine (host BGP subnets have none, and there may be many).
+func vlansFree(ctx context.Context, s *Store, name, ns string, subnets map[string]any) error {
+	others, err := s.ListByLabel(ctx, "VPC", vpc.LabelVLANNamespace, ns)
+	if err != nil {
+		return err
+	}
+	for _, other := range byName(others) {
+		ospec := Spec(&other)
+		if other.GetName() == name || text(ospec, "vlanNamespace") != ns {
+			continue
+		}
+		osubnets, _ := meta.Map(ospec, "subnets")
+		for _, okey := range meta.SortedKeys(osubnets) {
+			theirs := asObject(osubnets[okey])
+			for _, key := range meta.SortedKeys(subnets) {
+				mine := asObject(subnets[key])
+				if num(mine, "vlan") != num(theirs, "vlan") {
+					continue
+				}
+				if num(mine, "vlan") == 0 && (meta.Bool(mine, "hostBGP") || meta.Bool(theirs, "hostBGP")) {
+					continue
+				}
+				return fmt.Errorf("vlan %d is already used by other VPC", num(mine, "vlan"))
+			}
 		}
 	}
-	return false
+	return nil
 }

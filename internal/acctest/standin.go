@@ -140,11 +140,13 @@ type OwnCluster struct {
 	Typed      kubernetes.Interface
 }
 
-// OwnOptions tune an OwnCluster: Hedgehog runs the Hedgehog stand-in;
-// SkipCRDs leaves the Fabric CRD out, for a configuration that installs it
-// (as make demo's control plane does).
+// OwnOptions tune an OwnCluster: Hedgehog runs the Hedgehog stand-in, with
+// the fabric configuration Fabric (the virtual lab's when nil); SkipCRDs
+// leaves the Fabric CRD out, for a configuration that installs it (as make
+// demo's control plane does).
 type OwnOptions struct {
 	Hedgehog, SkipCRDs bool
+	Fabric             *fabricsim.FabricConfig
 }
 
 // StartOwnCluster starts an OwnCluster, with the Hedgehog stand-in when
@@ -173,8 +175,12 @@ func StartOwn(t *testing.T, opts OwnOptions) *OwnCluster {
 	cfg.QPS, cfg.Burst = 500, 1000 // the stand-in's webhook and agents, as on the shared cluster
 	dyn := dynamic.NewForConfigOrDie(cfg)
 	if hedgehog {
+		fabric := fabricsim.DefaultFabricConfig
+		if opts.Fabric != nil {
+			fabric = *opts.Fabric
+		}
 		s, err := fabricsim.StartStandIn(ctx, dyn, kubernetes.NewForConfigOrDie(cfg), fabricsim.StandInOptions{
-			Host: "127.0.0.1", AgentDelay: AgentDelay, Fabric: fabricsim.DefaultFabricConfig})
+			Host: "127.0.0.1", AgentDelay: AgentDelay, Fabric: fabric})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
+	"slices"
 
 	"sigs.k8s.io/yaml"
 )
@@ -74,7 +75,7 @@ var DefaultFabricConfig = FabricConfig{
 // virtual lab's value. Unknown fields are an error, as upstream's loader has
 // them.
 func LoadFabricConfig(path string) (FabricConfig, error) {
-	f := DefaultFabricConfig
+	f := DefaultFabricConfig.Clone()
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		return f, fmt.Errorf("reading the fabric configuration: %w", err)
@@ -88,6 +89,15 @@ func LoadFabricConfig(path string) (FabricConfig, error) {
 		}
 	}
 	return f, nil
+}
+
+// Clone is a copy that shares no list with f (reading a file over the copy
+// must leave f as it is).
+func (f FabricConfig) Clone() FabricConfig {
+	f.ReservedSubnets = slices.Clone(f.ReservedSubnets)
+	f.VPCIRBVLANs = slices.Clone(f.VPCIRBVLANs)
+	f.TH5WorkaroundVLANs = slices.Clone(f.TH5WorkaroundVLANs)
+	return f
 }
 
 // reserved are the reserved subnets as upstream holds them (masked).

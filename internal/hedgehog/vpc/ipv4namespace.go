@@ -29,6 +29,7 @@ var IPv4Namespace = &kinds.Kind{
 				"(the API server keeps them sorted, so order does not matter).", maxIPv4NamespaceSubnets),
 			Set: []validator.Set{setvalidator.SizeAtLeast(1)}},
 	},
+	Default: defaultIPv4Namespace,
 	Check: func(name string, spec map[string]any) []kinds.Problem {
 		out := meta.NameAtMost(name, 11)
 		l, _ := meta.List(spec, "subnets")

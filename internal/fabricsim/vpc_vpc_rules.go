@@ -44,7 +44,7 @@ func validateVPC(f FabricConfig, name string, spec map[string]any) error {
 	hostBGP := 0
 	for _, sn := range meta.SortedKeys(subnets) {
 		subnet := asObject(subnets[sn])
-		p, err := validateVPCSubnet(f, sn, subnet)
+		p, err := validateVPCSubnet(f, subnet)
 		if err != nil {
 			return fmt.Errorf("subnet %s: %w", sn, err)
 		}
@@ -105,7 +105,7 @@ func validateVPC(f FabricConfig, name string, spec map[string]any) error {
 
 // validateVPCSubnet is upstream's check of one subnet (its messages start
 // with the subnet's name); it returns the subnet's prefix.
-func validateVPCSubnet(f FabricConfig, sn string, subnet map[string]any) (netip.Prefix, error) {
+func validateVPCSubnet(f FabricConfig, subnet map[string]any) (netip.Prefix, error) {
 	cidr := text(subnet, "subnet")
 	if cidr == "" {
 		return netip.Prefix{}, errors.New("missing subnet")

@@ -35,8 +35,9 @@ type Behaviour struct {
 	// fabric configuration (upstream's Validate without a cluster client):
 	// the first rule broken, in upstream's words.
 	Validate func(f FabricConfig, name string, spec map[string]any) error
-	// Warnings are what upstream answers along with its verdict, such as
-	// the deprecation of MCLAG.
+	// Warnings are what upstream answers along with admitting the object,
+	// such as the deprecation of MCLAG (upstream repeats the switch's with
+	// some of its later denials; the stand-in with admissions only).
 	Warnings func(spec map[string]any) []string
 	// Prefix starts every denial, as upstream's do ("failed to validate vpc").
 	Prefix string
@@ -212,11 +213,13 @@ func (h *Hedgehog) ValidateWithWarnings(ctx context.Context, op admissionv1.Oper
 		}
 		return nil, b.DeleteBlocked(ctx, h.store, old) // upstream's delete denials carry no prefix
 	}
-	var warnings []string
-	if b.Warnings != nil {
-		warnings = b.Warnings(Spec(u))
+	if err := h.validate(ctx, b, op, u, old); err != nil {
+		return nil, err
 	}
-	return warnings, h.validate(ctx, b, op, u, old)
+	if b.Warnings != nil {
+		return b.Warnings(Spec(u)), nil
+	}
+	return nil, nil
 }
 
 func (h *Hedgehog) validate(ctx context.Context, b Behaviour, op admissionv1.Operation, u, old *unstructured.Unstructured) error {

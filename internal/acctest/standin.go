@@ -140,14 +140,16 @@ type OwnCluster struct {
 	Typed      kubernetes.Interface
 }
 
-// OwnOptions tune an OwnCluster: Hedgehog runs the Hedgehog stand-in;
-// SkipCRDs leaves the Fabric CRD out, for a configuration that installs it
-// (as make demo's control plane does); AgentDelay, when set, is how long its
+// OwnOptions tune an OwnCluster: Hedgehog runs the Hedgehog stand-in, with
+// the fabric configuration Fabric (the virtual lab's when nil); SkipCRDs
+// leaves the Fabric CRD out, for a configuration that installs it (as make
+// demo's control plane does); AgentDelay, when set, is how long its
 // simulated switches take to apply a change (AgentDelay otherwise): long
 // enough, a test can tell an apply that waited for them from one that did
 // not.
 type OwnOptions struct {
 	Hedgehog, SkipCRDs bool
+	Fabric             *fabricsim.FabricConfig
 	AgentDelay         time.Duration
 }
 
@@ -181,8 +183,12 @@ func StartOwn(t *testing.T, opts OwnOptions) *OwnCluster {
 		if opts.AgentDelay > 0 {
 			delay = opts.AgentDelay
 		}
+		fabric := fabricsim.DefaultFabricConfig
+		if opts.Fabric != nil {
+			fabric = *opts.Fabric
+		}
 		s, err := fabricsim.StartStandIn(ctx, dyn, kubernetes.NewForConfigOrDie(cfg), fabricsim.StandInOptions{
-			Host: "127.0.0.1", AgentDelay: delay, Fabric: fabricsim.DefaultFabricConfig})
+			Host: "127.0.0.1", AgentDelay: delay, Fabric: fabric})
 		if err != nil {
 			t.Fatal(err)
 		}

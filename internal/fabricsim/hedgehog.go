@@ -4,48 +4,66 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
+	"strings"
 
 	admissionv1 "k8s.io/api/admission/v1"
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
 
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog/meta"
-	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog/wiring"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/kinds"
 )
 
-// Behaviour is what the stand-in's webhook does for one Hedgehog kind. Its
-// defaults and rules are the stand-in's own reading of Hedgehog, never the
-// provider's declaration (Kind is used only for the kind's group, version,
-// kind and plural): a stand-in that called the provider's rules would agree
-// with them by construction.
+// Behaviour is what the stand-in's webhook does for one Hedgehog kind: its
+// defaults, rules and labels are the stand-in's own reading of Hedgehog's
+// facts, never the provider's declaration (Kind is used only for the kind's
+// group, version, kind and plural): a stand-in that called the provider's
+// rules would agree with them by construction.
+//
+// The order of the hooks is upstream's: on create Create, on update Update;
+// then the object's metadata, Validate (what needs no other object) and
+// Cross (what reads the cluster); on update AfterUpdate last. The first
+// failure is the denial.
 type Behaviour struct {
 	Kind *kinds.Kind
 	// Default is what the mutating webhook does to the spec.
 	Default func(spec map[string]any)
-	// Validate is the object-only validation (upstream's Validate before it
-	// reads the cluster): the first rule broken, in upstream's words.
-	Validate func(name string, spec map[string]any) error
+	// Validate is the validation that needs nothing but the object and the
+	// fabric configuration (upstream's Validate without a cluster client):
+	// the first rule broken, in upstream's words.
+	Validate func(f FabricConfig, name string, spec map[string]any) error
+	// Warnings are what upstream answers along with admitting the object,
+	// such as the deprecation of MCLAG (upstream repeats the switch's with
+	// some of its later denials; the stand-in with admissions only).
+	Warnings func(spec map[string]any) []string
 	// Prefix starts every denial, as upstream's do ("failed to validate vpc").
 	Prefix string
 	// NoWebhook: Hedgehog registers no webhook for the kind (SwitchGroup).
 	NoWebhook bool
 	// UpdatePrefix, when set, starts denials of updates instead of Prefix.
 	UpdatePrefix string
-	// Labels are the labels the webhook computes from the spec.
+	// Labels are the labels the webhook computes from the spec: it first
+	// removes every label that holds fabric.githedgehog.com/. Nil labels
+	// leave the object's labels alone.
 	Labels func(spec map[string]any) map[string]string
-	// Annotations are the annotations the webhook computes from the spec;
-	// when set, it first removes the annotations it owns (Kind.ServerLabel).
-	Annotations func(spec map[string]any) map[string]string
+	// Annotations are the annotations the webhook computes from the spec
+	// (replacing the fabric.githedgehog.com/ ones when CleanAnnotations).
+	Annotations      func(spec map[string]any) map[string]string
+	CleanAnnotations bool
+	// Create checks, before anything else, what only a create must pass
+	// (upstream's messages carry no prefix).
+	Create func(f FabricConfig, u *unstructured.Unstructured) error
+	// Update checks, before anything else, what may not change (old and new
+	// object; upstream's messages carry no prefix).
+	Update func(old, u *unstructured.Unstructured) error
 	// Cross checks the rules that need other objects, on create and update.
 	Cross func(ctx context.Context, s *Store, u *unstructured.Unstructured) error
-	// Update checks what may not change (old and new object).
-	Update func(old, u *unstructured.Unstructured) error
+	// AfterUpdate checks, after the object is valid, that an update keeps
+	// what others rely on (no prefix).
+	AfterUpdate func(ctx context.Context, s *Store, old, u *unstructured.Unstructured) error
 	// DeleteBlocked refuses a delete while others reference the object
 	// (upstream's messages carry no prefix).
 	DeleteBlocked func(ctx context.Context, s *Store, u *unstructured.Unstructured) error
@@ -55,43 +73,6 @@ type Behaviour struct {
 var Behaviours = []Behaviour{ipv4NamespaceBehaviour, vpcBehaviour, vpcAttachmentBehaviour, vpcPeeringBehaviour,
 	externalBehaviour, externalAttachmentBehaviour, externalPeeringBehaviour,
 	switchProfileBehaviour, vlanNamespaceBehaviour, switchGroupBehaviour, switchBehaviour, serverBehaviour, connectionBehaviour}
-
-// FabricConfig is the part of Hedgehog's fabric configuration that its
-// webhooks consult; DefaultFabricConfig is the virtual lab's.
-type FabricConfig struct {
-	ReservedSubnets []string // VPC and External subnets may not overlap these
-	// FabricMode is spine-leaf (leaves need VTEP IPs) or mesh.
-	FabricMode string
-	// Switch addresses: management IPs inside ManagementSubnet and below
-	// ManagementDHCPStart, ControlVIP taken; protocol and VTEP IPs /32s of
-	// their subnets; fabric link IPs /31s of FabricSubnet.
-	ManagementSubnet, ManagementDHCPStart, ControlVIP string
-	ProtocolSubnet, VTEPSubnet, FabricSubnet          string
-	// ASNs: spines use SpineASN, each leaf its own of LeafASNStart..End.
-	SpineASN, LeafASNStart, LeafASNEnd int64
-	// Reserved VLANs: VLAN namespaces may not overlap them.
-	VPCIRBVLANs, TH5WorkaroundVLANs []wiring.VLANRange
-	// Server-facing connections' MTU is at most FabricMTU - ServerFacingMTUOffset.
-	FabricMTU, ServerFacingMTUOffset int64
-	// AllowExtraSwitchProfiles lets users create profiles beyond the built-in ones.
-	AllowExtraSwitchProfiles bool
-	// VPCPeeringDisabled refuses every VPCPeering.
-	VPCPeeringDisabled bool
-	// GatewayEnabled: the fabric runs Hedgehog's gateway (upstream's
-	// enableGateway); without it every gateway object is refused.
-	GatewayEnabled bool
-}
-
-// DefaultFabricConfig is the fabric configuration of Hedgehog's virtual lab.
-var DefaultFabricConfig = FabricConfig{
-	ReservedSubnets:  []string{"172.28.0.0/16", "172.29.0.0/16", "172.30.0.0/16", "172.31.0.0/16"},
-	FabricMode:       "spine-leaf",
-	ManagementSubnet: "172.30.0.0/21", ManagementDHCPStart: "172.30.4.0", ControlVIP: "172.30.0.1/32",
-	ProtocolSubnet: "172.30.8.0/22", VTEPSubnet: "172.30.12.0/22", FabricSubnet: "172.30.128.0/17",
-	SpineASN: 65100, LeafASNStart: 65101, LeafASNEnd: 65533,
-	VPCIRBVLANs: []wiring.VLANRange{{From: 3000, To: 3899}}, TH5WorkaroundVLANs: []wiring.VLANRange{{From: 3900, To: 3999}},
-	FabricMTU: 9100, ServerFacingMTUOffset: 64,
-}
 
 // Bare marks a denial that upstream returns without the webhook's prefix.
 func Bare(err error) error {
@@ -107,13 +88,16 @@ func (b bare) Unwrap() error { return b.error }
 
 // Hedgehog is the stand-in for the Hedgehog fabric controller's admission
 // webhooks: defaults, the rules of each kind (with upstream's messages), the
-// rules that need other objects, and delete protection.
+// rules that need other objects, and delete protection. It only reads the
+// cluster: a dry-run request writes nothing anywhere.
 type Hedgehog struct {
 	store      *Store
 	behaviours map[schema.GroupResource]Behaviour
 }
 
-// NewHedgehog is the stand-in for a cluster.
+// NewHedgehog is the stand-in for a cluster. Without a client it judges
+// objects alone, as upstream's validation does without a cluster client:
+// the rules that read other objects are skipped.
 func NewHedgehog(client dynamic.Interface, fabric FabricConfig) *Hedgehog {
 	h := &Hedgehog{store: &Store{client: client, Fabric: fabric, kinds: map[string]*kinds.Kind{}},
 		behaviours: map[schema.GroupResource]Behaviour{}}
@@ -144,14 +128,14 @@ func (h *Hedgehog) Rules() []admissionregistrationv1.RuleWithOperations {
 func (h *Hedgehog) behaviour(u *unstructured.Unstructured) (Behaviour, bool) {
 	for _, b := range h.behaviours {
 		if b.Kind.Kind == u.GetKind() && b.Kind.Group == u.GroupVersionKind().Group {
-			return b, true
+			return b, !b.NoWebhook
 		}
 	}
 	return Behaviour{}, false
 }
 
-// Mutate sets the namespace, recomputes the fabric labels and applies the
-// kind's defaults, as Hedgehog's mutating webhooks do.
+// Mutate sets the namespace, applies the kind's defaults and recomputes the
+// labels and annotations the webhook owns, as Hedgehog's mutating webhooks do.
 func (h *Hedgehog) Mutate(_ context.Context, _ admissionv1.Operation, u *unstructured.Unstructured) error {
 	b, ok := h.behaviour(u)
 	if !ok {
@@ -168,43 +152,77 @@ func (h *Hedgehog) Mutate(_ context.Context, _ admissionv1.Operation, u *unstruc
 		b.Default(spec)
 	}
 	u.Object["spec"] = spec
-	if b.Kind.ServerLabel != nil {
-		u.SetLabels(recompute(u.GetLabels(), b.Kind.ServerLabel, b.Labels, spec))
+	if b.Labels != nil {
+		if computed := b.Labels(spec); computed != nil {
+			u.SetLabels(withComputed(u.GetLabels(), computed, true))
+		}
 	}
 	if b.Annotations != nil {
-		u.SetAnnotations(recompute(u.GetAnnotations(), b.Kind.ServerLabel, b.Annotations, spec))
+		u.SetAnnotations(withComputed(u.GetAnnotations(), b.Annotations(spec), b.CleanAnnotations))
 	}
 	return nil
 }
 
-// recompute drops the keys the webhook owns and adds the ones it computes.
-func recompute(have map[string]string, owned func(string) bool, computed func(map[string]any) map[string]string,
-	spec map[string]any) map[string]string {
+// fabricKey tells the label and annotation keys that Hedgehog's webhooks own:
+// upstream removes every key that contains fabric.githedgehog.com/ (user
+// keys such as team.fabric.githedgehog.com/owner included).
+func fabricKey(key string) bool { return strings.Contains(key, "fabric.githedgehog.com/") }
+
+// withComputed drops the keys the webhook owns (when clean) and adds the
+// ones it computes; an empty result is no map at all, as upstream stores it.
+func withComputed(have, computed map[string]string, clean bool) map[string]string {
 	out := map[string]string{}
 	for k, v := range have {
-		if owned == nil || !owned(k) {
+		if !clean || !fabricKey(k) {
 			out[k] = v
 		}
 	}
-	if computed != nil {
-		for k, v := range computed(spec) {
-			out[k] = v
-		}
+	for k, v := range computed {
+		out[k] = v
+	}
+	if len(out) == 0 {
+		return nil
 	}
 	return out
 }
 
+// objectName is upstream's rule for names: a lowercase RFC 1123 subdomain.
+var objectName = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
+
 // Validate checks a create, update or delete as Hedgehog's validating
 // webhooks do; the error is the denial, in upstream's words.
 func (h *Hedgehog) Validate(ctx context.Context, op admissionv1.Operation, u, old *unstructured.Unstructured) error {
+	_, err := h.ValidateWithWarnings(ctx, op, u, old)
+	return err
+}
+
+// ValidateWithWarnings is Validate with the warnings upstream answers along
+// with its verdict.
+func (h *Hedgehog) ValidateWithWarnings(ctx context.Context, op admissionv1.Operation, u, old *unstructured.Unstructured) ([]string, error) {
 	target := u
 	if target == nil {
 		target = old
 	}
 	b, ok := h.behaviour(target)
 	if !ok {
-		return nil
+		return nil, nil
 	}
+	if op == admissionv1.Delete {
+		if b.DeleteBlocked == nil {
+			return nil, nil
+		}
+		return nil, b.DeleteBlocked(ctx, h.store, old) // upstream's delete denials carry no prefix
+	}
+	if err := h.validate(ctx, b, op, u, old); err != nil {
+		return nil, err
+	}
+	if b.Warnings != nil {
+		return b.Warnings(Spec(u)), nil
+	}
+	return nil, nil
+}
+
+func (h *Hedgehog) validate(ctx context.Context, b Behaviour, op admissionv1.Operation, u, old *unstructured.Unstructured) error {
 	prefix := b.Prefix
 	if op == admissionv1.Update && b.UpdatePrefix != "" {
 		prefix = b.UpdatePrefix
@@ -216,72 +234,34 @@ func (h *Hedgehog) Validate(ctx context.Context, op admissionv1.Operation, u, ol
 		}
 		return fmt.Errorf("%s: %w", prefix, err)
 	}
-	if op == admissionv1.Delete {
-		if b.DeleteBlocked == nil {
-			return nil
+	switch {
+	case op == admissionv1.Create && b.Create != nil:
+		if err := b.Create(h.store.Fabric, u); err != nil {
+			return Bare(err)
 		}
-		return b.DeleteBlocked(ctx, h.store, old) // upstream's delete denials carry no prefix
-	}
-	if u.GetNamespace() != meta.Namespace {
-		return deny(fmt.Errorf("only default namespace is currently supported"))
-	}
-	if op == admissionv1.Update && b.Update != nil {
+	case op == admissionv1.Update && b.Update != nil:
 		if err := b.Update(old, u); err != nil {
-			return err // upstream's immutability messages carry no prefix
+			return Bare(err)
 		}
+	}
+	switch {
+	case !objectName.MatchString(u.GetName()):
+		return deny(errors.New("failed to validate metadata: invalid resource name: name does not match a lowercase RFC 1123 subdomain"))
+	case u.GetNamespace() != meta.Namespace:
+		return deny(errors.New("failed to validate metadata: invalid resource namespace: only default namespace is currently supported"))
 	}
 	if b.Validate != nil {
-		if err := b.Validate(u.GetName(), Spec(u)); err != nil {
+		if err := b.Validate(h.store.Fabric, u.GetName(), Spec(u)); err != nil {
 			return deny(err)
 		}
 	}
-	if b.Cross != nil {
-		return deny(b.Cross(ctx, h.store, u))
+	if b.Cross != nil && h.store.client != nil {
+		if err := b.Cross(ctx, h.store, u); err != nil {
+			return deny(err)
+		}
+	}
+	if op == admissionv1.Update && b.AfterUpdate != nil {
+		return Bare(b.AfterUpdate(ctx, h.store, old, u))
 	}
 	return nil
-}
-
-// Store reads the cluster's Hedgehog objects for the rules that need them.
-type Store struct {
-	client dynamic.Interface
-	kinds  map[string]*kinds.Kind // by Kubernetes kind
-	Fabric FabricConfig
-}
-
-// List returns every object of a kind in the Hedgehog namespace.
-func (s *Store) List(ctx context.Context, k *kinds.Kind) ([]unstructured.Unstructured, error) {
-	l, err := s.client.Resource(k.GVR(nil)).Namespace(meta.Namespace).List(ctx, metav1.ListOptions{})
-	if err != nil {
-		return nil, err
-	}
-	return l.Items, nil
-}
-
-// Get returns one object of a kind, nil when there is none.
-func (s *Store) Get(ctx context.Context, k *kinds.Kind, name string) (*unstructured.Unstructured, error) {
-	u, err := s.client.Resource(k.GVR(nil)).Namespace(meta.Namespace).Get(ctx, name, metav1.GetOptions{})
-	if apierrors.IsNotFound(err) {
-		return nil, nil
-	}
-	return u, err
-}
-
-// Spec is an object's spec.
-func Spec(u *unstructured.Unstructured) map[string]any {
-	spec, _, _ := unstructured.NestedMap(u.Object, "spec")
-	return spec
-}
-
-// ListByLabel returns the objects of the kind named kind (a Hedgehog kind
-// of the stand-in) whose label key has value.
-func (s *Store) ListByLabel(ctx context.Context, kind, key, value string) ([]unstructured.Unstructured, error) {
-	if k, ok := s.kinds[kind]; ok {
-		l, err := s.client.Resource(k.GVR(nil)).Namespace(meta.Namespace).List(ctx,
-			metav1.ListOptions{LabelSelector: labels.SelectorFromSet(labels.Set{key: value}).String()})
-		if err != nil {
-			return nil, err
-		}
-		return l.Items, nil
-	}
-	return nil, nil
 }

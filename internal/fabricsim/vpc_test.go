@@ -47,6 +47,8 @@ func TestVPCWebhook(t *testing.T) {
 		{"options without DHCP: dropped and accepted", vpcObject("vpc-01",
 			"{subnets: {default: {subnet: 10.0.2.0/24, vlan: 1002, dhcp: {options: {pxeURL: http://x/y}}}}}"), ""},
 		{"updating itself", other, ""},
+		{"own subnets overlap", vpcObject("vpc-01", "{subnets: {a: {subnet: 10.0.2.0/24, vlan: 1002}, b: {subnet: 10.0.2.128/25, vlan: 1003}}}"),
+			"failed to validate vpc: failed to verify no overlap subnets: subnets 10.0.2.0/24 and 10.0.2.128/25 overlap"},
 	} {
 		if got, _ := admit(t, h, c.obj, ""); got != c.want {
 			t.Errorf("%s: got %q, want %q", c.name, got, c.want)

@@ -3,7 +3,7 @@ package fabricsim
 import (
 	"context"
 	"errors"
-	"fmt"
+	"net"
 	"net/netip"
 	"slices"
 	"strings"
@@ -16,13 +16,12 @@ import (
 )
 
 var vpcBehaviour = Behaviour{
-	Kind:    vpc.VPC,
-	Default: declaredDefault(vpc.VPC), Validate: declaredValidate(vpc.VPC),
-	Prefix: "failed to validate vpc",
+	Kind:     vpc.VPC,
+	Default:  defaultVPC,
+	Validate: validateVPC,
+	Prefix:   "failed to validate vpc",
 	Labels: func(spec map[string]any) map[string]string {
-		v4, _ := meta.Str(spec, "ipv4Namespace")
-		vlan, _ := meta.Str(spec, "vlanNamespace")
-		return map[string]string{vpc.LabelIPv4Namespace: v4, vpc.LabelVLANNamespace: vlan}
+		return map[string]string{vpc.LabelIPv4Namespace: text(spec, "ipv4Namespace"), vpc.LabelVLANNamespace: text(spec, "vlanNamespace")}
 	},
 	Cross: vpcCross,
 	DeleteBlocked: func(ctx context.Context, s *Store, u *unstructured.Unstructured) error {
@@ -30,7 +29,7 @@ var vpcBehaviour = Behaviour{
 			{"VPCAttachment", vpc.LabelVPC, u.GetName(), "VPC has attachments"},
 			{"VPCPeering", vpc.VPCLabel(u.GetName()), "true", "VPC has peerings"},
 			{"ExternalPeering", vpc.LabelVPC, u.GetName(), "VPC has external peerings"},
-			{wiring.Connection.Kind, vpc.LabelVPC, u.GetName(), "VPC has static external connections (using withingVPC option)"},
+			{wiring.Connection.Kind, wiring.LabelVPC, u.GetName(), "VPC has static external connections (using withingVPC option)"},
 		} {
 			users, err := s.ListByLabel(ctx, k.kind, k.key, k.value)
 			if err != nil {
@@ -44,121 +43,120 @@ var vpcBehaviour = Behaviour{
 	},
 }
 
-// vpcSubnet is one subnet of a VPC as the webhook stores it.
-type vpcSubnet struct {
-	name    string
-	prefix  netip.Prefix
-	text    string
-	vlan    int64
-	hostBGP bool
-	spec    map[string]any
+// defaultVPC is upstream's VPC Default: the default namespaces; per subnet
+// the empty DHCP object that re-marshalling adds and the gateway (the
+// subnet's first address, none for host BGP subnets); for subnets of /30 or
+// larger, the DHCP range and options' defaults when DHCP is on, none of
+// either when it is off; MAC keys of static leases in their canonical form.
+func defaultVPC(spec map[string]any) {
+	for _, field := range []string{"ipv4Namespace", "vlanNamespace"} {
+		if text(spec, field) == "" {
+			spec[field] = "default"
+		}
+	}
+	subnets, _ := meta.Map(spec, "subnets")
+	for _, v := range subnets {
+		if subnet, ok := v.(map[string]any); ok {
+			defaultVPCSubnet(subnet)
+		}
+	}
 }
 
-func vpcSubnets(spec map[string]any) []vpcSubnet {
-	subnets, _ := meta.Map(spec, "subnets")
-	var out []vpcSubnet
-	for _, name := range meta.SortedKeys(subnets) {
-		sub, _ := subnets[name].(map[string]any)
-		text, _ := meta.Str(sub, "subnet")
-		p, err := netip.ParsePrefix(text)
-		if err != nil {
-			continue
+func defaultVPCSubnet(subnet map[string]any) {
+	ensureObject(subnet, "dhcp")
+	_, network, err := net.ParseCIDR(text(subnet, "subnet"))
+	if err != nil {
+		return
+	}
+	p, _ := netip.ParsePrefix(network.String())
+	if text(subnet, "gateway") == "" && !meta.Bool(subnet, "hostBGP") {
+		subnet["gateway"] = p.Addr().Next().String()
+	}
+	if p.Bits() > 30 || !p.Addr().Is4() {
+		return
+	}
+	dhcp := obj(subnet, "dhcp")
+	if !meta.Bool(dhcp, "enable") {
+		delete(dhcp, "range")
+		delete(dhcp, "options")
+		return
+	}
+	ensureObject(dhcp, "range")
+	r := obj(dhcp, "range")
+	if text(r, "start") == "" {
+		r["start"] = p.Addr().Next().Next().String()
+	}
+	if text(r, "end") == "" {
+		r["end"] = broadcast(p).String()
+	}
+	if o, ok := meta.Map(dhcp, "options"); ok {
+		if optionsSayNothing(o) {
+			// upstream stops here for this subnet: static MACs keep their form
+			delete(dhcp, "options")
+			return
 		}
-		vlan, _ := meta.Int(sub, "vlan")
-		out = append(out, vpcSubnet{name: name, prefix: p, text: text, vlan: vlan, hostBGP: meta.Bool(sub, "hostBGP"), spec: sub})
+		if num(o, "interfaceMTU") == 0 {
+			o["interfaceMTU"] = int64(9036)
+		}
+		if num(o, "leaseTimeSeconds") == 0 {
+			o["leaseTimeSeconds"] = int64(3600)
+		}
+		for _, field := range []string{"dnsServers", "timeServers"} {
+			if o[field] == nil {
+				o[field] = []any{}
+			}
+			l, _ := o[field].([]any)
+			sortStrings(l)
+		}
+		if routes, ok := o["advertisedRoutes"].([]any); ok {
+			slices.SortStableFunc(routes, func(a, b any) int {
+				ra, rb := asObject(a), asObject(b)
+				if c := strings.Compare(text(ra, "destination"), text(rb, "destination")); c != 0 {
+					return c
+				}
+				return strings.Compare(text(ra, "gateway"), text(rb, "gateway"))
+			})
+		}
+	}
+	static, _ := meta.Map(dhcp, "static")
+	for mac, lease := range static {
+		if hw, err := net.ParseMAC(mac); err == nil && hw.String() != mac {
+			delete(static, mac)
+			static[hw.String()] = lease
+		}
+	}
+}
+
+// optionsSayNothing is upstream's test for DHCP options that set nothing
+// (an empty list written out sets something).
+func optionsSayNothing(o map[string]any) bool {
+	return text(o, "pxeURL") == "" && o["dnsServers"] == nil && o["timeServers"] == nil && num(o, "interfaceMTU") == 0 &&
+		num(o, "leaseTimeSeconds") == 0 && !meta.Bool(o, "disableDefaultRoute") && o["advertisedRoutes"] == nil
+}
+
+func asObject(v any) map[string]any {
+	m, _ := v.(map[string]any)
+	return m
+}
+
+// vpcPrefixes are the prefixes a VPC takes in its IPv4 namespace: its
+// subnets and their host BGP extra prefixes, subnets in name order.
+func vpcPrefixes(spec map[string]any) []netip.Prefix {
+	subnets, _ := meta.Map(spec, "subnets")
+	var out []netip.Prefix
+	for _, name := range meta.SortedKeys(subnets) {
+		subnet := asObject(subnets[name])
+		if meta.Bool(subnet, "hostBGP") {
+			extra, _ := meta.Map(subnet, "hostBGPExtraPrefixes")
+			for _, key := range meta.SortedKeys(extra) {
+				if p, err := netip.ParsePrefix(key); err == nil {
+					out = append(out, p)
+				}
+			}
+		}
+		if p, err := netip.ParsePrefix(text(subnet, "subnet")); err == nil {
+			out = append(out, p)
+		}
 	}
 	return out
-}
-
-// vpcCross is what upstream checks with the fabric configuration and the
-// other objects: reserved subnets, the namespaces (they exist, the subnets
-// and VLANs are theirs), the relay's VPC, and no subnet or VLAN taken by
-// another VPC of the same namespace.
-func vpcCross(ctx context.Context, s *Store, u *unstructured.Unstructured) error {
-	spec := Spec(u)
-	subnets := vpcSubnets(spec)
-	for _, sub := range subnets {
-		for _, reserved := range s.Fabric.ReservedSubnets {
-			if r, err := netip.ParsePrefix(reserved); err == nil && r.Overlaps(sub.prefix) {
-				return fmt.Errorf("subnet %s: subnet %s is reserved", sub.name, sub.text)
-			}
-		}
-	}
-	v4Name, _ := meta.Str(spec, "ipv4Namespace")
-	v4, err := s.Get(ctx, vpc.IPv4Namespace, v4Name)
-	if err != nil {
-		return err
-	}
-	if v4 == nil {
-		return fmt.Errorf("IPv4Namespace %s not found", v4Name)
-	}
-	vlanName, _ := meta.Str(spec, "vlanNamespace")
-	vlanNS, err := s.Get(ctx, wiring.VLANNamespace, vlanName)
-	if err != nil {
-		return err
-	}
-	if vlanNS == nil {
-		return fmt.Errorf("VLANNamespace %s not found", vlanName)
-	}
-	pool, _ := meta.List(Spec(v4), "subnets")
-	ranges, _ := wiring.VLANRanges(Spec(vlanNS))
-	for _, sub := range subnets {
-		if !insideAny(sub.prefix, meta.Strings(pool)) {
-			return fmt.Errorf("vpc subnet %s (%s) doesn't belong to the IPv4Namespace %s", sub.name, sub.text, v4Name)
-		}
-		if !sub.hostBGP && !inRanges(ranges, sub.vlan) {
-			return fmt.Errorf("vpc subnet %s (%s) vlan %d doesn't belong to the VLANNamespace %s", sub.name, sub.text, sub.vlan, vlanName)
-		}
-		if relayVPC, _ := meta.Str(sub.spec, "dhcp", "relayVPC"); relayVPC != "" {
-			found, err := s.Get(ctx, vpc.VPC, relayVPC)
-			if err != nil {
-				return err
-			}
-			if found == nil {
-				return fmt.Errorf("subnet %s: dhcp relay VPC %s not found", sub.name, relayVPC)
-			}
-		}
-	}
-	others, err := s.List(ctx, vpc.VPC)
-	if err != nil {
-		return err
-	}
-	slices.SortFunc(others, func(a, b unstructured.Unstructured) int { return strings.Compare(a.GetName(), b.GetName()) })
-	for _, other := range others {
-		ospec := Spec(&other)
-		if other.GetName() == u.GetName() {
-			continue
-		}
-		if ns, _ := meta.Str(ospec, "ipv4Namespace"); ns == v4Name {
-			for _, theirs := range vpcSubnets(ospec) {
-				for _, mine := range subnets {
-					if mine.prefix.Overlaps(theirs.prefix) {
-						return fmt.Errorf("subnet %s overlaps with subnet %s of VPC %s", mine.prefix, theirs.text, other.GetName())
-					}
-				}
-			}
-		}
-		if ns, _ := meta.Str(ospec, "vlanNamespace"); ns == vlanName {
-			for _, theirs := range vpcSubnets(ospec) {
-				for _, mine := range subnets {
-					// host BGP subnets have no VLAN, and there may be many
-					if mine.vlan == theirs.vlan && (mine.vlan != 0 || !mine.hostBGP && !theirs.hostBGP) {
-						return fmt.Errorf("vlan %d is already used by other VPC", mine.vlan)
-					}
-				}
-			}
-		}
-	}
-	return nil
-}
-
-// insideAny tells whether p lies inside one of the prefixes.
-func insideAny(p netip.Prefix, prefixes []string) bool {
-	for _, s := range prefixes {
-		outer, err := netip.ParsePrefix(s)
-		if err == nil && outer.Bits() <= p.Bits() && outer.Masked().Contains(p.Masked().Addr()) {
-			return true
-		}
-	}
-	return false
 }

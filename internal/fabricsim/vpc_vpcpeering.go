@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
@@ -12,13 +13,33 @@ import (
 )
 
 var vpcPeeringBehaviour = Behaviour{
-	Kind:    vpc.VPCPeering,
-	Default: declaredDefault(vpc.VPCPeering), Validate: declaredValidate(vpc.VPCPeering),
+	Kind: vpc.VPCPeering,
+	// Re-marshalling turns a VPC written without its peer ("vpc-01:") into
+	// an empty one.
+	Default: func(spec map[string]any) {
+		permit, _ := meta.List(spec, "permit")
+		for _, e := range permit {
+			policy := asObject(e)
+			for name := range policy {
+				ensureObject(policy, name)
+			}
+		}
+	},
+	Validate: func(f FabricConfig, _ string, spec map[string]any) error {
+		if f.VPCPeeringDisabled {
+			return errors.New("vpc peering is not allowed")
+		}
+		if text(spec, "remote") != "" {
+			return errors.New("remote field is deprecated and no longer supported")
+		}
+		_, err := peeredVPCs(spec)
+		return err
+	},
 	Prefix: "failed to validate vpc peering",
 	Labels: func(spec map[string]any) map[string]string {
-		vpcs := vpc.PeeredVPCs(spec)
-		if len(vpcs) != 2 {
-			return nil
+		vpcs, err := peeredVPCs(spec)
+		if err != nil {
+			return map[string]string{}
 		}
 		return map[string]string{vpc.VPCLabel(vpcs[0]): "true", vpc.VPCLabel(vpcs[1]): "true", vpc.LabelVPC1: vpcs[0],
 			vpc.LabelVPC2: vpcs[1]}
@@ -26,17 +47,40 @@ var vpcPeeringBehaviour = Behaviour{
 	Cross: vpcPeeringCross,
 }
 
-// vpcPeeringCross is what upstream checks with the fabric configuration and
-// the VPCs: peerings allowed, both VPCs there, in the same namespaces, and
-// the subnets named theirs.
-func vpcPeeringCross(ctx context.Context, s *Store, u *unstructured.Unstructured) error {
-	if s.Fabric.VPCPeeringDisabled {
-		return errors.New("vpc peering is not allowed")
+// peeredVPCs are the two VPCs of a peering, sorted: every policy names
+// exactly two, and all policies the same two.
+func peeredVPCs(spec map[string]any) ([]string, error) {
+	permit, _ := meta.List(spec, "permit")
+	var vpcs []string
+	for idx, e := range permit {
+		policy := asObject(e)
+		if len(policy) != 2 {
+			return nil, fmt.Errorf("each permit policy must have exactly 2 VPCs (idx %d)", idx)
+		}
+		for _, name := range meta.SortedKeys(policy) {
+			if !slices.Contains(vpcs, name) {
+				vpcs = append(vpcs, name)
+			}
+		}
 	}
+	if len(vpcs) != 2 {
+		return nil, errors.New("VPCPeering must have exactly 2 VPCs")
+	}
+	slices.Sort(vpcs)
+	return vpcs, nil
+}
+
+// vpcPeeringCross is upstream's peering validation with the cluster: both
+// VPCs exist, in the same IPv4 and VLAN namespaces, and the subnets named
+// are theirs.
+func vpcPeeringCross(ctx context.Context, s *Store, u *unstructured.Unstructured) error {
 	spec := Spec(u)
+	names, err := peeredVPCs(spec)
+	if err != nil {
+		return err
+	}
 	vpcs := map[string]map[string]any{}
-	var v4, vlan []string
-	for _, name := range vpc.PeeredVPCs(spec) {
+	for _, name := range names {
 		v, err := s.Get(ctx, vpc.VPC, name)
 		if err != nil {
 			return err
@@ -45,25 +89,21 @@ func vpcPeeringCross(ctx context.Context, s *Store, u *unstructured.Unstructured
 			return fmt.Errorf("vpc %s not found", name)
 		}
 		vpcs[name] = Spec(v)
-		ns, _ := meta.Str(vpcs[name], "ipv4Namespace")
-		v4 = append(v4, ns)
-		ns, _ = meta.Str(vpcs[name], "vlanNamespace")
-		vlan = append(vlan, ns)
 	}
-	if len(v4) == 2 && v4[0] != v4[1] {
+	a, b := vpcs[names[0]], vpcs[names[1]]
+	if text(a, "ipv4Namespace") != text(b, "ipv4Namespace") {
 		return errors.New("VPCs must be in the same IPv4 namespace")
 	}
-	if len(vlan) == 2 && vlan[0] != vlan[1] {
+	if text(a, "vlanNamespace") != text(b, "vlanNamespace") {
 		return errors.New("VPCs must be in the same VLAN namespace")
 	}
 	permit, _ := meta.List(spec, "permit")
 	for _, e := range permit {
-		policy, _ := e.(map[string]any)
+		policy := asObject(e)
 		for _, name := range meta.SortedKeys(policy) {
-			subnets, _ := meta.List(policy, name, "subnets")
-			for _, sn := range meta.Strings(subnets) {
-				if _, ok := meta.Map(vpcs[name], "subnets", sn); !ok {
-					return fmt.Errorf("subnet %s not found in VPC %s", sn, name)
+			for _, subnet := range strs(asObject(policy[name]), "subnets") {
+				if _, ok := meta.Map(vpcs[name], "subnets", subnet); !ok {
+					return fmt.Errorf("subnet %s not found in VPC %s", subnet, name)
 				}
 			}
 		}

@@ -31,12 +31,20 @@ type Admission interface {
 	Validate(ctx context.Context, op admissionv1.Operation, obj, old *unstructured.Unstructured) error
 }
 
+// WarningAdmission is an Admission whose validation also answers warnings
+// (the API server shows them to the client, allowed or not).
+type WarningAdmission interface {
+	ValidateWithWarnings(ctx context.Context, op admissionv1.Operation, obj, old *unstructured.Unstructured) ([]string, error)
+}
+
 // WebhookPrefix starts the names of the webhook configurations that
 // StartWebhook registers.
 const WebhookPrefix = "hedgehog-stand-in-"
 
 // Webhook is an HTTPS admission webhook server registered with a cluster
-// (failurePolicy Fail) until Stop.
+// (failurePolicy Fail) until Stop. Its configurations declare sideEffects
+// None, as Hedgehog's do: the API server then calls it for dry-run requests
+// too, which is safe because admission only reads.
 type Webhook struct {
 	Name   string
 	URL    string
@@ -76,16 +84,30 @@ func StartWebhook(ctx context.Context, client kubernetes.Interface, host string,
 }
 
 func (w *Webhook) register(ctx context.Context, a Admission, ca []byte) error {
+	mutating, validating := webhookConfigurations(w.Name, w.URL, ca, a.Rules())
+	if _, err := w.client.AdmissionregistrationV1().MutatingWebhookConfigurations().Create(ctx, mutating, metav1.CreateOptions{}); err != nil {
+		return fmt.Errorf("registering the stand-in mutating webhook: %w", err)
+	}
+	if _, err := w.client.AdmissionregistrationV1().ValidatingWebhookConfigurations().Create(ctx, validating, metav1.CreateOptions{}); err != nil {
+		return fmt.Errorf("registering the stand-in validating webhook: %w", err)
+	}
+	return nil
+}
+
+// webhookConfigurations are the mutating webhook (creates and updates) and
+// the validating one (deletes too) for rules, served at url, as Hedgehog
+// declares its own: failurePolicy Fail, sideEffects None.
+func webhookConfigurations(name, url string, ca []byte, rules []admissionregistrationv1.RuleWithOperations) (
+	*admissionregistrationv1.MutatingWebhookConfiguration, *admissionregistrationv1.ValidatingWebhookConfiguration) {
 	fail := admissionregistrationv1.Fail
 	none := admissionregistrationv1.SideEffectClassNone
 	timeout := int32(10)
 	config := func(path string) admissionregistrationv1.WebhookClientConfig {
-		url := w.URL + path
-		return admissionregistrationv1.WebhookClientConfig{URL: &url, CABundle: ca}
+		u := url + path
+		return admissionregistrationv1.WebhookClientConfig{URL: &u, CABundle: ca}
 	}
-	var mutating, validating []admissionregistrationv1.RuleWithOperations
-	for _, r := range a.Rules() {
-		validating = append(validating, r)
+	var mutating []admissionregistrationv1.RuleWithOperations
+	for _, r := range rules {
 		m := r
 		m.Operations = nil
 		for _, op := range r.Operations {
@@ -97,26 +119,15 @@ func (w *Webhook) register(ctx context.Context, a Admission, ca []byte) error {
 			mutating = append(mutating, m)
 		}
 	}
-	meta := metav1.ObjectMeta{Name: w.Name}
-	_, err := w.client.AdmissionregistrationV1().MutatingWebhookConfigurations().Create(ctx, &admissionregistrationv1.MutatingWebhookConfiguration{
-		ObjectMeta: meta,
-		Webhooks: []admissionregistrationv1.MutatingWebhook{{Name: "mutate.stand-in.hedgehog-terraform.github.io",
-			ClientConfig: config("/mutate"), Rules: mutating, FailurePolicy: &fail, SideEffects: &none,
-			TimeoutSeconds: &timeout, AdmissionReviewVersions: []string{"v1"}}},
-	}, metav1.CreateOptions{})
-	if err != nil {
-		return fmt.Errorf("registering the stand-in mutating webhook: %w", err)
-	}
-	_, err = w.client.AdmissionregistrationV1().ValidatingWebhookConfigurations().Create(ctx, &admissionregistrationv1.ValidatingWebhookConfiguration{
-		ObjectMeta: meta,
-		Webhooks: []admissionregistrationv1.ValidatingWebhook{{Name: "validate.stand-in.hedgehog-terraform.github.io",
-			ClientConfig: config("/validate"), Rules: validating, FailurePolicy: &fail, SideEffects: &none,
-			TimeoutSeconds: &timeout, AdmissionReviewVersions: []string{"v1"}}},
-	}, metav1.CreateOptions{})
-	if err != nil {
-		return fmt.Errorf("registering the stand-in validating webhook: %w", err)
-	}
-	return nil
+	meta := metav1.ObjectMeta{Name: name}
+	return &admissionregistrationv1.MutatingWebhookConfiguration{ObjectMeta: meta,
+			Webhooks: []admissionregistrationv1.MutatingWebhook{{Name: "mutate.stand-in.hedgehog-terraform.github.io",
+				ClientConfig: config("/mutate"), Rules: mutating, FailurePolicy: &fail, SideEffects: &none,
+				TimeoutSeconds: &timeout, AdmissionReviewVersions: []string{"v1"}}}},
+		&admissionregistrationv1.ValidatingWebhookConfiguration{ObjectMeta: meta,
+			Webhooks: []admissionregistrationv1.ValidatingWebhook{{Name: "validate.stand-in.hedgehog-terraform.github.io",
+				ClientConfig: config("/validate"), Rules: rules, FailurePolicy: &fail, SideEffects: &none,
+				TimeoutSeconds: &timeout, AdmissionReviewVersions: []string{"v1"}}}}
 }
 
 // Stop unregisters the webhook and stops its server.
@@ -138,9 +149,12 @@ func serve(rw http.ResponseWriter, r *http.Request, a Admission, mutate bool) {
 	resp := &admissionv1.AdmissionResponse{UID: req.UID, Allowed: true}
 	obj, old, err := objects(req)
 	if err == nil {
-		if mutate {
+		switch w, warns := a.(WarningAdmission); {
+		case mutate:
 			err = mutateResponse(r.Context(), a, req.Operation, obj, resp)
-		} else {
+		case warns:
+			resp.Warnings, err = w.ValidateWithWarnings(r.Context(), req.Operation, obj, old)
+		default:
 			err = a.Validate(r.Context(), req.Operation, obj, old)
 		}
 	}

@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
+	"slices"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -16,18 +16,36 @@ import (
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/kinds"
 )
 
+// PortsAnnotation is where upstream's webhook writes a profile's port
+// summary (such as "48xSFP28-25G, 8xQSFP28-100G").
+const PortsAnnotation = "fabric.githedgehog.com/ports"
+
 var errBuiltinProfile = errors.New("default switch profiles are immutable")
 
+// nosTypes are the NOS types upstream knows.
+var nosTypes = []string{"sonic-bcm-base", "sonic-bcm-campus", "sonic-bcm-vs", "sonic-cls-plus-broadcom", "sonic-cls-plus-marvell",
+	"sonic-cls-plus-vs", "cumulus-vx", "cumulus-mlx"}
+
 var switchProfileBehaviour = Behaviour{
-	Kind:    wiring.SwitchProfile,
-	Default: declaredDefault(wiring.SwitchProfile), Validate: declaredValidate(wiring.SwitchProfile),
-	Prefix: "error validating switchprofile",
-	Cross: func(_ context.Context, s *Store, u *unstructured.Unstructured) error {
-		builtin, ok := BuiltinSwitchProfiles()[u.GetName()]
-		switch {
-		case !ok && !s.Fabric.AllowExtraSwitchProfiles:
-			return Bare(errors.New("only default switch profiles are allowed"))
-		case ok && !kinds.Equivalent(builtin, Spec(u)):
+	Kind:     wiring.SwitchProfile,
+	Validate: validateSwitchProfile,
+	Prefix:   "error validating switchprofile",
+	// Upstream leaves a profile's labels alone and writes its port summary.
+	Annotations: func(spec map[string]any) map[string]string {
+		summary, err := portsSummary(spec)
+		if err != nil {
+			return nil
+		}
+		return map[string]string{PortsAnnotation: summary}
+	},
+	Create: func(f FabricConfig, u *unstructured.Unstructured) error {
+		if _, builtin := BuiltinSwitchProfiles()[u.GetName()]; !builtin && !f.AllowExtraSwitchProfiles {
+			return errors.New("only default switch profiles are allowed")
+		}
+		return nil
+	},
+	Cross: func(_ context.Context, _ *Store, u *unstructured.Unstructured) error {
+		if builtin, ok := BuiltinSwitchProfiles()[u.GetName()]; ok && !kinds.Equivalent(builtin, Spec(u)) {
 			return Bare(errBuiltinProfile)
 		}
 		return nil
@@ -40,40 +58,86 @@ var switchProfileBehaviour = Behaviour{
 	},
 }
 
-// BuiltinSwitchProfiles are the profiles the stand-in's controller keeps, by
-// name: the virtual switch `vs` of Hedgehog's virtual lab (48 ports of 25G
-// in 12 groups of 4, no breakouts).
-func BuiltinSwitchProfiles() map[string]map[string]any {
-	ports := map[string]any{"M1": map[string]any{"nos": "Management0", "management": true, "oniePortName": "eth0"}}
-	groups := map[string]any{}
-	for i := 1; i <= 48; i++ {
-		group := strconv.Itoa((i-1)/4 + 1)
-		ports[fmt.Sprintf("E1/%d", i)] = map[string]any{"nos": fmt.Sprintf("Ethernet%d", i-1), "label": strconv.Itoa(i), "group": group}
-		groups[group] = map[string]any{"nos": group, "profile": "SFP28-25G"}
+// validateSwitchProfile holds upstream's main rules for a profile (those a
+// user's extra profile is likeliest to break): its names, silicon, NOS and
+// platform, and ports, groups and port profiles that refer to each other.
+func validateSwitchProfile(_ FabricConfig, _ string, spec map[string]any) error {
+	others := strs(spec, "otherNames")
+	switch {
+	case text(spec, "displayName") == "":
+		return errors.New("displayName is required")
+	case len(others) > 5:
+		return errors.New("otherNames must not exceed 5 items")
 	}
-	return map[string]map[string]any{"vs": {
-		"displayName":   "Virtual Switch",
-		"switchSilicon": "vs",
-		"features": map[string]any{"subinterfaces": true, "l2vni": true, "l3vni": true, "roce": true, "mclag": true,
-			"eslag": true},
-		"nosType":    "sonic-bcm-vs",
-		"platform":   "x86_64-kvm_x86_64-r0",
-		"config":     map[string]any{"maxPathsEBGP": int64(16)},
-		"ports":      ports,
-		"portGroups": groups,
-		"portProfiles": map[string]any{"SFP28-25G": map[string]any{
-			"speed": map[string]any{"default": "25G", "supported": []any{"10G", "25G"}}}},
-	}}
+	for i, name := range others {
+		if name == "" {
+			return errors.New("otherNames must not contain empty strings")
+		}
+		if slices.Index(others, name) != i {
+			return errors.New("otherNames must not contain duplicates")
+		}
+	}
+	switch nos := text(spec, "nosType"); {
+	case text(spec, "switchSilicon") == "":
+		return errors.New("switchSilicon is required")
+	case nos == "":
+		return errors.New("nosType is required")
+	case !slices.Contains(nosTypes, nos):
+		return fmt.Errorf("nosType %q is invalid", nos)
+	case text(spec, "platform") == "":
+		return errors.New("platform is required")
+	}
+	ports, profiles, groups := obj(spec, "ports"), obj(spec, "portProfiles"), obj(spec, "portGroups")
+	for _, name := range meta.SortedKeys(ports) {
+		port := asObject(ports[name])
+		pp, g := text(port, "profile"), text(port, "group")
+		switch {
+		case text(port, "nos") == "":
+			return fmt.Errorf("port %q must have a NOS name", name)
+		case meta.Bool(port, "management"):
+			continue
+		case pp == "" && g == "":
+			return fmt.Errorf("port %q must have a profile or group", name)
+		case pp != "" && g != "":
+			return fmt.Errorf("port %q must have either a profile or group, not both", name)
+		case pp != "" && profiles[pp] == nil:
+			return fmt.Errorf("port %q references non-existent profile %q", name, pp)
+		case g != "" && groups[g] == nil:
+			return fmt.Errorf("port %q references non-existent group %q", name, g)
+		}
+	}
+	for _, name := range meta.SortedKeys(groups) {
+		pp := text(asObject(groups[name]), "profile")
+		switch {
+		case pp == "":
+			return fmt.Errorf("group %q must have a profile", name)
+		case profiles[pp] == nil:
+			return fmt.Errorf("group %q references non-existent profile %q", name, pp)
+		case !present(asObject(profiles[pp]), "speed"):
+			return fmt.Errorf("group %q references non-speed profile %q", name, pp)
+		}
+	}
+	for _, name := range meta.SortedKeys(profiles) {
+		pp := asObject(profiles[name])
+		switch speed, breakout := present(pp, "speed"), present(pp, "breakout"); {
+		case !speed && !breakout:
+			return fmt.Errorf("profile %q must have a speed or breakout", name)
+		case speed && breakout:
+			return fmt.Errorf("profile %q must have either a speed or breakout, not both", name)
+		}
+	}
+	return nil
 }
 
 // SeedSwitchProfiles creates the built-in profiles that are missing, as
-// Hedgehog's controller does at start.
+// Hedgehog's controller does at start (through the webhook, which writes
+// their port summaries).
 func SeedSwitchProfiles(ctx context.Context, dyn dynamic.Interface) error {
 	api := dyn.Resource(wiring.SwitchProfile.GVR(nil)).Namespace(meta.Namespace)
-	for name, spec := range BuiltinSwitchProfiles() {
+	for _, name := range meta.SortedKeys(toAny(BuiltinSwitchProfiles())) {
 		u := &unstructured.Unstructured{Object: map[string]any{
 			"apiVersion": wiring.SwitchProfile.APIVersion(nil), "kind": wiring.SwitchProfile.Kind,
-			"metadata": map[string]any{"name": name, "namespace": meta.Namespace}, "spec": spec,
+			"metadata": map[string]any{"name": name, "namespace": meta.Namespace}, "spec": BuiltinSwitchProfiles()[name],
 		}}
 		if _, err := api.Create(ctx, u, metav1.CreateOptions{FieldManager: "hedgehog-stand-in"}); err != nil && !apierrors.IsAlreadyExists(err) {
 			return fmt.Errorf("creating the built-in switch profile %s: %w", name, err)

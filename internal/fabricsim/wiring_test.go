@@ -19,7 +19,6 @@ import (
 
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog/meta"
-	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog/wiring"
 )
 
 // object reads one object written in YAML (numbers as int64, as the API
@@ -92,9 +91,12 @@ const (
 	switchHeader = vlab + "Switch\nmetadata: {name: %s}\nspec:\n"
 )
 
-func vsProfile() string {
+func vsProfile() string { return builtinProfile("vs") }
+
+// builtinProfile is a built-in switch profile as the stand-in seeds it.
+func builtinProfile(name string) string {
 	raw, _ := json.Marshal(map[string]any{"apiVersion": "wiring.githedgehog.com/v1beta1", "kind": "SwitchProfile",
-		"metadata": map[string]any{"name": "vs"}, "spec": BuiltinSwitchProfiles()["vs"]})
+		"metadata": map[string]any{"name": name}, "spec": BuiltinSwitchProfiles()[name]})
 	return string(raw)
 }
 
@@ -112,7 +114,7 @@ const leafSpec = `  role: server-leaf
 
 func TestVLANNamespaceWebhook(t *testing.T) {
 	lab := DefaultFabricConfig
-	lab.VPCIRBVLANs = []wiring.VLANRange{{From: 3000, To: 3199}}
+	lab.VPCIRBVLANs = []VLANRange{{From: 3000, To: 3199}}
 	h := standIn(t, lab)
 	ns := func(ranges string) string {
 		return vlab + "VLANNamespace\nmetadata: {name: ns-1}\nspec: {ranges: " + ranges + "}"
@@ -251,9 +253,12 @@ func TestSwitchWebhook(t *testing.T) {
 		"failed hydration validation: switch leaf-02 (management) IP 172.30.0.8/21 is already in use" {
 		t.Errorf("management IP in use: %q", got)
 	}
-	// Breakouts may not change while RoCE is on.
-	before := sw("leaf-01", leafSpec+"  roce: true\n  portBreakouts: {E1/1: 4x25G}\n")
-	after := sw("leaf-01", leafSpec+"  roce: true\n  portBreakouts: {E1/1: 1x100G}\n")
+	// Breakouts may not change while RoCE is on (checked once the switch is
+	// valid: a vs port has no breakouts at all).
+	dell := strings.Replace(leafSpec, "profile: vs", "profile: dell-s5248f-on", 1)
+	before := sw("leaf-01", dell+"  roce: true\n  portBreakouts: {E1/49: 4x25G}\n")
+	after := sw("leaf-01", dell+"  roce: true\n  portBreakouts: {E1/49: 1x100G}\n")
+	h = standIn(t, DefaultFabricConfig, builtinProfile("dell-s5248f-on"), nsDefault, before)
 	if got, _ := admit(t, h, after, before); got != "port breakouts cannot be changed when RoCEv2 is enabled" {
 		t.Errorf("breakouts with RoCE: %q", got)
 	}

@@ -80,7 +80,7 @@ func TestAccIPv4Namespace_rules(t *testing.T) {
 			{
 				Config:      ipv4NamespaceConfig(acctest.HedgehogName("ipns"), `["10.65.0.0/33"]`),
 				PlanOnly:    true,
-				ExpectError: acctest.Error("Invalid IPv4Namespace", "Attribute subnets: failed to parse subnet 10.65.0.0/33"),
+				ExpectError: acctest.Error("Invalid IPv4Namespace", "Attribute subnets: failed to parse cidr 10.65.0.0/33"),
 			},
 			{
 				// The fabric reserves 172.30.0.0/16: only the cluster knows.

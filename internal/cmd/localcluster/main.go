@@ -96,6 +96,9 @@ func up(ctx context.Context, args []string) error {
 		"(the demo leaves it to its hedgehog_crds resource)")
 	hedgehog := set.Bool("hedgehog", false, "also run the Hedgehog stand-in: the CRDs of the Hedgehog API, its admission "+
 		"webhook, the built-in switch profiles and simulated switch agents")
+	fabricConfig := set.String("fabric-config", "", "with -hedgehog: a Hedgehog fabric configuration file (YAML, the fabric "+
+		"controller's field names such as reservedSubnets, vpcIRBVLANRange, vpcPeeringDisabled, enableGateway) for the "+
+		"stand-in's webhook; what it leaves out is the virtual lab's")
 	_ = set.Parse(args)
 	opts, err := c.options()
 	if err != nil {
@@ -126,7 +129,15 @@ func up(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		if err := cluster.StartProcess("hedgehog-stand-in", self, "stand-in", "-kubeconfig", cluster.KubeconfigPath()); err != nil {
+		standInArgs := []string{"stand-in", "-kubeconfig", cluster.KubeconfigPath()}
+		if *fabricConfig != "" {
+			path, err := filepath.Abs(*fabricConfig)
+			if err != nil {
+				return err
+			}
+			standInArgs = append(standInArgs, "-fabric-config", path)
+		}
+		if err := cluster.StartProcess("hedgehog-stand-in", self, standInArgs...); err != nil {
 			return err
 		}
 		if err := waitServed(ctx, cluster.KubeconfigPath()); err != nil {
@@ -236,7 +247,16 @@ func standIn(ctx context.Context, args []string) error {
 	set := flag.NewFlagSet("stand-in", flag.ExitOnError)
 	kubeconfig := set.String("kubeconfig", "", "kubeconfig of the cluster")
 	agentDelay := set.Duration("agent-delay", 300*time.Millisecond, "how long a simulated switch takes to apply a change")
+	fabricConfig := set.String("fabric-config", "", "a Hedgehog fabric configuration file (YAML) for the webhook; "+
+		"what it leaves out is the virtual lab's")
 	_ = set.Parse(args)
+	fabric := fabricsim.DefaultFabricConfig
+	if *fabricConfig != "" {
+		var err error
+		if fabric, err = fabricsim.LoadFabricConfig(*fabricConfig); err != nil {
+			return err
+		}
+	}
 	cfg, err := clientcmd.BuildConfigFromFlags("", *kubeconfig)
 	if err != nil {
 		return err
@@ -262,7 +282,7 @@ func standIn(ctx context.Context, args []string) error {
 		}
 	}
 	s, err := fabricsim.StartStandIn(ctx, dynamic.NewForConfigOrDie(cfg), typed, fabricsim.StandInOptions{
-		Host: "127.0.0.1", AgentDelay: *agentDelay, Fabric: fabricsim.DefaultFabricConfig})
+		Host: "127.0.0.1", AgentDelay: *agentDelay, Fabric: fabric})
 	if err != nil {
 		return err
 	}

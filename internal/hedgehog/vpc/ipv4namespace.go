@@ -2,6 +2,7 @@ package vpc
 
 import (
 	"fmt"
+	"net/netip"
 	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
@@ -29,18 +30,19 @@ var IPv4Namespace = &kinds.Kind{
 				"(the API server keeps them sorted, so order does not matter).", maxIPv4NamespaceSubnets),
 			Set: []validator.Set{setvalidator.SizeAtLeast(1)}},
 	},
+	Default: defaultIPv4Namespace,
 	Check: func(name string, spec map[string]any) []kinds.Problem {
 		out := meta.NameAtMost(name, maxNameLength)
 		l, _ := meta.List(spec, "subnets")
 		subnets := meta.Strings(l)
+		for _, s := range subnets {
+			if _, err := netip.ParsePrefix(s); err != nil {
+				out = append(out, meta.Problem(fmt.Sprintf("failed to parse cidr %s: %v", s, err), "subnets"))
+			}
+		}
 		if len(subnets) > maxIPv4NamespaceSubnets {
 			out = append(out, meta.Problem(fmt.Sprintf("too many subnets defined (%d), maximum is %d", len(subnets),
 				maxIPv4NamespaceSubnets), "subnets"))
-		}
-		for _, s := range subnets {
-			if _, err := meta.ParsePrefix(s); err != nil {
-				out = append(out, meta.Problem(err.Error(), "subnets"))
-			}
 		}
 		slices.Sort(subnets)
 		if msg, ok := meta.OverlapProblem(subnets, func(a, b string) string {

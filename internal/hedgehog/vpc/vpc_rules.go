@@ -75,7 +75,7 @@ func checkVPC(name string, spec map[string]any) []kinds.Problem {
 	}
 	slices.Sort(prefixes)
 	if msg, overlap := meta.OverlapProblem(prefixes, func(a, b string) string {
-		return fmt.Sprintf("failed to verify no overlap subnets: subnets overlap: subnets %s and %s overlap", a, b)
+		return fmt.Sprintf("failed to verify no overlap subnets: subnets %s and %s overlap", a, b)
 	}); overlap {
 		out = append(out, meta.Problem(msg, "subnets"))
 	}

@@ -45,7 +45,7 @@ func TestVPCRules(t *testing.T) {
 			want: "duplicate subnet VLANs", path: []any{"subnets"}},
 		{name: "subnets overlap", object: "vpc-01",
 			spec: "subnets: {a: {subnet: 10.0.0.0/16, vlan: 100}, b: {subnet: 10.0.2.0/24, vlan: 101}}",
-			want: "failed to verify no overlap subnets: subnets overlap: subnets 10.0.0.0/16 and 10.0.2.0/24 overlap", path: []any{"subnets"}},
+			want: "failed to verify no overlap subnets: subnets 10.0.0.0/16 and 10.0.2.0/24 overlap", path: []any{"subnets"}},
 		{name: "permit names an unknown subnet", object: "vpc-01", spec: oneSubnet + "\npermit: [[default, nonexistent]]",
 			want: "permit policy #0: subnet nonexistent not found", path: []any{"permit", 0}},
 		{name: "permit of one subnet", object: "vpc-01", spec: oneSubnet + "\npermit: [[default]]",

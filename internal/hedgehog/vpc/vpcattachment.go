@@ -65,7 +65,8 @@ func defaultVPCAttachment(spec map[string]any) {
 func checkVPCAttachment(_ string, spec map[string]any) []kinds.Problem {
 	stored, _ := cloneSpec(spec).(map[string]any)
 	defaultVPCAttachment(stored)
-	if subnet, ok := meta.Str(stored, "subnet"); ok {
+	// A subnet or connection left out is as empty as "" (known values only).
+	if subnet, _ := stored["subnet"].(string); stored["subnet"] != kinds.Unknown {
 		vpc, _, found := strings.Cut(subnet, "/")
 		switch {
 		case subnet == "":
@@ -76,7 +77,7 @@ func checkVPCAttachment(_ string, spec map[string]any) []kinds.Problem {
 			return []kinds.Problem{meta.Problem("subnet should be in <vpc>/<subnet> format, subnet is missing", "subnet")}
 		}
 	}
-	if conn, ok := meta.Str(stored, "connection"); ok && conn == "" {
+	if conn, _ := stored["connection"].(string); stored["connection"] != kinds.Unknown && conn == "" {
 		return []kinds.Problem{meta.Problem("connection is required", "connection")}
 	}
 	return nil

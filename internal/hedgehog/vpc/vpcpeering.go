@@ -44,7 +44,8 @@ var VPCPeering = &kinds.Kind{
 		{Name: "remote", JSON: "remote", Type: kinds.String,
 			Description: "Deprecated and refused by Hedgehog when set; here so that data sources show old peerings."},
 	},
-	Check: checkVPCPeering,
+	Check:   checkVPCPeering,
+	Default: defaultVPCPeering,
 	ListFilters: []kinds.ListFilter{
 		{Name: "vpc", Description: "Only peerings of this VPC.", Selector: func(v string) string { return VPCLabel(v) + "=true" }},
 	},

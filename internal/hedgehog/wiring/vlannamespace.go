@@ -127,7 +127,10 @@ func checkVLANNamespace(_ string, spec map[string]any) []kinds.Problem {
 	var out []kinds.Problem
 	for i, r := range ranges {
 		if msg, field, bad := vlanRangeProblem(i, r); bad {
-			out = append(out, meta.Problem("invalid ranges: "+msg, "ranges", i, field))
+			// The API accepts such a namespace without any of its ranges.
+			p := meta.Problem("invalid ranges: "+msg, "ranges", i, field)
+			p.PlanOnly = true
+			out = append(out, p)
 		}
 	}
 	if len(out) > 0 {

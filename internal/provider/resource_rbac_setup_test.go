@@ -48,8 +48,9 @@ func fabricObject(namespace, name string) *unstructured.Unstructured {
 	}}
 }
 
-// grants checks, through the service account's own kubeconfig, what it may
-// and may not do: with real requests and with access reviews.
+// grants checks, through the service account's own kubeconfig, what the
+// default preset (fabric-design) lets it do and not do: with real requests
+// and with access reviews.
 func grants(namespace, other string, clusterScope bool) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
 		r := s.RootModule().Resources[rbacAddr]
@@ -72,13 +73,14 @@ func grants(namespace, other string, clusterScope bool) resource.TestCheckFunc {
 		if err := dyn.Resource(acctest.FabricGVR).Namespace(namespace).Delete(ctx, name, metav1.DeleteOptions{}); err != nil {
 			return fmt.Errorf("the service account cannot delete its fabric: %w", err)
 		}
-		if _, err := typed.CoreV1().ConfigMaps(namespace).List(ctx, metav1.ListOptions{}); err != nil {
-			return fmt.Errorf("the service account cannot list configmaps: %w", err)
-		}
-		// Not granted: writing configmaps, reading namespaces.
+		// Not granted: anything of the core group (configmaps, Secrets,
+		// namespaces), other kinds of the fabric's group.
 		_, err = typed.CoreV1().ConfigMaps(namespace).Create(ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "x"}}, metav1.CreateOptions{})
 		if !apierrors.IsForbidden(err) {
 			return fmt.Errorf("creating a configmap should be forbidden, got %v", err)
+		}
+		if _, err := typed.CoreV1().Secrets(namespace).List(ctx, metav1.ListOptions{}); !apierrors.IsForbidden(err) {
+			return fmt.Errorf("listing secrets should be forbidden, got %v", err)
 		}
 		if _, err := typed.CoreV1().Namespaces().List(ctx, metav1.ListOptions{}); !apierrors.IsForbidden(err) {
 			return fmt.Errorf("listing namespaces should be forbidden, got %v", err)
@@ -92,24 +94,26 @@ func grants(namespace, other string, clusterScope bool) resource.TestCheckFunc {
 			return fmt.Errorf("in namespace scope listing fabrics in %s should be forbidden, got %v", other, err)
 		}
 		// The same, by access review.
-		for verb, want := range map[string]bool{"create": true, "delete": true, "deletecollection": true, "escalate": false} {
+		for _, c := range []struct {
+			verb, group, resource string
+			want                  bool
+		}{
+			{"create", acctest.FabricGVR.Group, "fabrics", true},
+			{"delete", acctest.FabricGVR.Group, "fabrics", true},
+			{"deletecollection", acctest.FabricGVR.Group, "fabrics", false},
+			{"create", acctest.FabricGVR.Group, "switches", false},
+			{"get", "", "secrets", false},
+		} {
 			review, err := typed.AuthorizationV1().SelfSubjectAccessReviews().Create(ctx, &authorizationv1.SelfSubjectAccessReview{
 				Spec: authorizationv1.SelfSubjectAccessReviewSpec{ResourceAttributes: &authorizationv1.ResourceAttributes{
-					Namespace: namespace, Verb: verb, Group: acctest.FabricGVR.Group, Resource: "fabrics"}},
+					Namespace: namespace, Verb: c.verb, Group: c.group, Resource: c.resource}},
 			}, metav1.CreateOptions{})
 			if err != nil {
 				return err
 			}
-			if verb != "escalate" && review.Status.Allowed != want {
-				return fmt.Errorf("access review: %s fabrics allowed=%v, want %v", verb, review.Status.Allowed, want)
+			if review.Status.Allowed != c.want {
+				return fmt.Errorf("access review: %s %s.%s allowed=%v, want %v", c.verb, c.resource, c.group, review.Status.Allowed, c.want)
 			}
-		}
-		review, err := typed.AuthorizationV1().SelfSubjectAccessReviews().Create(ctx, &authorizationv1.SelfSubjectAccessReview{
-			Spec: authorizationv1.SelfSubjectAccessReviewSpec{ResourceAttributes: &authorizationv1.ResourceAttributes{
-				Namespace: namespace, Verb: "delete", Resource: "secrets"}},
-		}, metav1.CreateOptions{})
-		if err != nil || review.Status.Allowed {
-			return fmt.Errorf("access review: deleting secrets should be denied (allowed=%v, err=%v)", review != nil && review.Status.Allowed, err)
 		}
 		return nil
 	}
@@ -125,12 +129,14 @@ func TestAccRBACSetup_clusterScopeSecretToken(t *testing.T) {
 		CheckDestroy:             rbacGone(ns, sa, true, true),
 		Steps: []resource.TestStep{
 			{
-				Config: rbacConfig(ns, sa, ""),
+				Config: rbacConfig(ns, sa, `token_type = "secret"`),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(rbacAddr, tfjsonpath.New("namespace_created"), knownvalue.Bool(true)),
 					statecheck.ExpectKnownValue(rbacAddr, tfjsonpath.New("secret_name"), knownvalue.StringExact(sa+"-token")),
+					statecheck.ExpectKnownValue(rbacAddr, tfjsonpath.New("token_expires_at"), knownvalue.StringExact("")),
 					statecheck.ExpectKnownValue(rbacAddr, tfjsonpath.New("host"), knownvalue.StringExact(acctest.C.REST.Host)),
-					statecheck.ExpectKnownValue(rbacAddr, tfjsonpath.New("rules"), knownvalue.ListSizeExact(4)),
+					statecheck.ExpectKnownValue(rbacAddr, tfjsonpath.New("preset"), knownvalue.StringExact("fabric-design")),
+					statecheck.ExpectKnownValue(rbacAddr, tfjsonpath.New("role_rules"), knownvalue.ListSizeExact(2)),
 				},
 				Check: resource.ComposeTestCheckFunc(
 					grants(ns, other, true),
@@ -256,7 +262,7 @@ func TestAccRBACSetup_otherCombinations(t *testing.T) {
 				ProtoV6ProviderFactories: acctest.Factories,
 				CheckDestroy:             rbacGone(ns, sa, c.scope == "cluster", false),
 				Steps: []resource.TestStep{{
-					Config: rbacConfig(ns, sa, fmt.Sprintf("scope = %q\n  token_type = %q", c.scope, c.token)),
+					Config: rbacConfig(ns, sa, fmt.Sprintf("scope = %q\n  token_type = %q\n  objects_namespace = %q", c.scope, c.token, ns)),
 					Check:  grants(ns, other, c.scope == "cluster"),
 				}},
 			})

@@ -52,6 +52,7 @@ func TestAccRBACSetup_namespaceScopeBoundToken(t *testing.T) {
 	clock := &testClock{}
 	config := rbacConfig(ns, sa, `
   scope                    = "namespace"
+  objects_namespace        = "`+ns+`"
   token_type               = "bound"
   token_expiration_seconds = 600
   token_renewal_percent    = 50

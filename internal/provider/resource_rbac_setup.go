@@ -29,7 +29,7 @@ const (
 	DefaultRoleName       = "hedgehog-netbox-plugin"
 	// DefaultTokenSeconds is the lifetime of a bound token: an hour, as
 	// Kubernetes' own default for TokenRequest.
-	DefaultTokenSeconds  = 3600
+	DefaultTokenSeconds   = 3600
 	DefaultRenewalPercent = 50
 )
 

@@ -54,7 +54,7 @@ type Setup struct {
 	// access to: in namespace scope the Role and RoleBinding go there, and
 	// the kubeconfig names it. Empty means Namespace.
 	ObjectsNamespace string
-	TokenType string
+	TokenType        string
 	// Labels go on every object the setup writes.
 	Labels map[string]string
 }

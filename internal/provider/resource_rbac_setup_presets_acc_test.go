@@ -246,7 +246,7 @@ resource "hedgehog_vpc" "v" {
 			},
 			{
 				// A Switch is wiring: refused.
-				Config: p.config("", body+newLeaf("refused").hcl("provider = hedgehogsa")),
+				Config:      p.config("", body+newLeaf("refused").hcl("provider = hedgehogsa")),
 				ExpectError: p.refused("create", wiring.Switch.GVR(&kinds.Config{}).GroupResource(), "default"),
 			},
 		},

@@ -139,7 +139,7 @@ resource "hedgehog_vlan_namespace" "refused" {
   ranges   = [{ from = 1000, to = 2999 }]
 }
 `, acctest.HedgehogName("vl")),
-				ExpectError: p.refused("create", wiring.VLANNamespace.GVR(&kinds.Config{}).GroupResource(), "default"),
+				ExpectError: p.refusedCreate(wiring.VLANNamespace.GVR(&kinds.Config{}).GroupResource()),
 			},
 		},
 	})
@@ -207,7 +207,7 @@ func planContents(t *testing.T, path string) map[string][]byte {
 	if err != nil {
 		t.Fatalf("the plan file %s is not a zip archive: %v", path, err)
 	}
-	defer r.Close()
+	defer func() { _ = r.Close() }()
 	out := map[string][]byte{}
 	for _, f := range r.File {
 		rc, err := f.Open()

@@ -102,34 +102,40 @@ func (r *rbacResource) Configure(_ context.Context, req resource.ConfigureReques
 func (r *rbacResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
-	// Lists of rule parts: required ones hold at least one element, and
-	// only API groups may hold "" (the core group).
-	strList := func(desc string, required, emptyElements bool) schema.ListAttribute {
-		a := schema.ListAttribute{ElementType: types.StringType, MarkdownDescription: desc, Required: required, Optional: !required}
-		if required {
+	// Lists of rule parts: in rules of one's own, required ones hold at
+	// least one element, and only API groups may hold "" (the core group);
+	// in role_rules, all are computed.
+	type part int
+	const (
+		required part = iota
+		optional
+		computed
+	)
+	strList := func(desc string, p part, emptyElements bool) schema.ListAttribute {
+		a := schema.ListAttribute{ElementType: types.StringType, MarkdownDescription: desc, Required: p == required,
+			Optional: p == optional, Computed: p == computed}
+		if p == required {
 			a.Validators = []validator.List{listvalidator.SizeAtLeast(1)}
 		}
-		if !emptyElements {
+		if !emptyElements && p != computed {
 			a.Validators = append(a.Validators, listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1)))
 		}
 		return a
 	}
-	rulesList := func(desc string, computed bool) schema.ListNestedAttribute {
-		a := schema.ListNestedAttribute{MarkdownDescription: desc, Optional: !computed, Computed: computed,
+	rulesList := func(desc string, isComputed bool) schema.ListNestedAttribute {
+		must, may := required, optional
+		if isComputed {
+			must, may = computed, computed
+		}
+		a := schema.ListNestedAttribute{MarkdownDescription: desc, Optional: !isComputed, Computed: isComputed,
 			NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-				"api_groups": strList("API groups (`\"\"` is the core group, `\"*\"` every group).", !computed, true),
-				"resources":  strList("Resources, such as `vpcs`, `vpcs/status` or `*`; not empty.", !computed, false),
+				"api_groups": strList("API groups (`\"\"` is the core group, `\"*\"` every group).", must, true),
+				"resources":  strList("Resources, such as `vpcs`, `vpcs/status` or `*`; not empty.", must, false),
 				"verbs": strList("Verbs, such as `get`, `list`, `watch`, `create`, `update`, `patch`, `delete` or `*`; not empty.",
-					!computed, false),
-				"resource_names": strList("Limit the rule to these object names.", false, false),
+					must, false),
+				"resource_names": strList("Limit the rule to these object names.", may, false),
 			}}}
-		if computed {
-			for name, at := range a.NestedObject.Attributes {
-				l := at.(schema.ListAttribute)
-				l.Required, l.Optional, l.Computed, l.Validators = false, false, true, nil
-				a.NestedObject.Attributes[name] = l
-			}
-		} else {
+		if !isComputed {
 			a.Validators = []validator.List{listvalidator.SizeAtLeast(1)}
 		}
 		return a
@@ -160,7 +166,8 @@ func (r *rbacResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 			"preset": schema.StringAttribute{Optional: true, Computed: true,
 				Validators: []validator.String{stringvalidator.OneOf(rbac.PresetNames()...)},
 				MarkdownDescription: "A least-privilege set of rules for one job, modelled on the viewer and editor roles Hedgehog " +
-					"ships: `" + strings.Join(rbac.PresetNames(), "`, `") + "` (each preset's rules are listed above). Default `" +
+					"ships: `" + strings.Join(rbac.PresetNames(), "`, `") + "` (the rules of each are listed in this " +
+					"resource's documentation). Default `" +
 					rbac.DefaultPreset + "` when `rules` is not set; with `rules` alone, no preset (null). With both, the role " +
 					"grants the preset's rules followed by `rules`. Changes in place."},
 			"rules": rulesList("Rules of your own. With a `preset` they are added to its rules; without one they are all the role "+
@@ -175,9 +182,9 @@ func (r *rbacResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 			"objects_namespace": schema.StringAttribute{Optional: true, Computed: true, Validators: []validator.String{kinds.DNSLabel()},
 				MarkdownDescription: "The namespace of the objects the role grants access to: in namespace scope the Role and " +
 					"RoleBinding live there, and the `kubeconfig` names it. Default: `" + rbac.HedgehogNamespace + "` for the " +
-					"Hedgehog presets (Hedgehog keeps all its objects there), the provider's `namespace` for `" +
-					rbac.PresetFabricDesign + "` (where `hedgehog_fabric` puts fabrics), and `namespace` (the service " +
-					"account's) for `rules` without a preset. Changes in place: the role moves."},
+					"Hedgehog presets (Hedgehog keeps all its objects there); otherwise `namespace`, the service account's (for `" +
+					rbac.PresetFabricDesign + "`: by default the provider's `namespace`, where `hedgehog_fabric` puts fabrics). " +
+					"Changes in place: the role moves."},
 			"labels": schema.MapAttribute{Optional: true, ElementType: types.StringType, Validators: []validator.Map{kinds.Labels()},
 				MarkdownDescription: "Labels for every object this resource creates; updated in place."},
 			"token_type": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString(rbac.TokenBound),

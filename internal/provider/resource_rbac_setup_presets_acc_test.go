@@ -103,13 +103,14 @@ resource "hedgehog_rbac_setup" "test" {
 %s`, p.ns, p.sa, p.sa, p.preset, p.scope, extra, body))
 }
 
-// refused is the provider's diagnostic when the API server refuses the
-// service account a verb, ending with the API server's own words.
-func (p presetSetup) refused(verb string, gr schema.GroupResource, namespace string) *regexp.Regexp {
+// refusedCreate is the provider's diagnostic when the API server refuses
+// the service account to create an object of Hedgehog's (in "default"),
+// ending with the API server's own words.
+func (p presetSetup) refusedCreate(gr schema.GroupResource) *regexp.Regexp {
 	who := "system:serviceaccount:" + p.ns + ":" + p.sa
 	return acctest.Error("Kubernetes Permission Denied",
-		fmt.Sprintf(`%q may not %s %s in namespace %q`, who, verb, gr, namespace),
-		fmt.Sprintf(`User %q cannot %s resource %q in API group %q in the namespace %q`, who, verb, gr.Resource, gr.Group, namespace))
+		fmt.Sprintf(`%q may not create %s in namespace "default"`, who, gr),
+		fmt.Sprintf(`User %q cannot create resource %q in API group %q in the namespace "default"`, who, gr.Resource, gr.Group))
 }
 
 // saClients are clients with the token the state holds.
@@ -247,7 +248,7 @@ resource "hedgehog_vpc" "v" {
 			{
 				// A Switch is wiring: refused.
 				Config:      p.config("", body+newLeaf("refused").hcl("provider = hedgehogsa")),
-				ExpectError: p.refused("create", wiring.Switch.GVR(&kinds.Config{}).GroupResource(), "default"),
+				ExpectError: p.refusedCreate(wiring.Switch.GVR(&kinds.Config{}).GroupResource()),
 			},
 		},
 	})
@@ -257,8 +258,6 @@ func TestAccRBACSetup_presetFabricDesign(t *testing.T) {
 	acctest.PreCheck(t)
 	p := newPresetSetup(t, rbac.PresetFabricDesign, rbac.ScopeNamespace)
 	fabric := acctest.Name("fab")
-	// The fabrics live in the test's namespace, not the provider's default.
-	extra := fmt.Sprintf("  objects_namespace = %q\n", p.ns)
 	body := fmt.Sprintf(`
 resource "hedgehog_fabric" "f" {
   provider    = hedgehogsa
@@ -274,9 +273,11 @@ resource "hedgehog_fabric" "f" {
 		CheckDestroy:             rbacGone(p.ns, p.sa, false, false),
 		Steps: []resource.TestStep{
 			{
-				Config: p.config(extra, body),
+				Config: p.config("", body),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(rbacAddr, tfjsonpath.New("role_rules"), knownvalue.ListSizeExact(2)),
+					// The fabrics' namespace is the setup's.
+					statecheck.ExpectKnownValue(rbacAddr, tfjsonpath.New("objects_namespace"), knownvalue.StringExact(p.ns)),
 				},
 				Check: resource.ComposeTestCheckFunc(
 					func(*terraform.State) error {
@@ -291,8 +292,8 @@ resource "hedgehog_fabric" "f" {
 			},
 			{
 				// Hedgehog's own kinds: refused.
-				Config:      p.config(extra, body+ipv4NamespaceHCL("refused", "hedgehogsa")),
-				ExpectError: p.refused("create", vpc.IPv4Namespace.GVR(&kinds.Config{}).GroupResource(), "default"),
+				Config:      p.config("", body+ipv4NamespaceHCL("refused", "hedgehogsa")),
+				ExpectError: p.refusedCreate(vpc.IPv4Namespace.GVR(&kinds.Config{}).GroupResource()),
 			},
 		},
 	})
@@ -337,7 +338,7 @@ resource "hedgehog_server" "s" {
 			},
 			{
 				Config:      p.config("", body+ipv4NamespaceHCL("refused", "hedgehogsa")),
-				ExpectError: p.refused("create", vpc.IPv4Namespace.GVR(&kinds.Config{}).GroupResource(), "default"),
+				ExpectError: p.refusedCreate(vpc.IPv4Namespace.GVR(&kinds.Config{}).GroupResource()),
 			},
 		},
 	})
@@ -411,7 +412,7 @@ data "hedgehog_vpcs" "all" {
 			},
 			{
 				Config:      p.config("", body+ipv4NamespaceHCL("refused", "hedgehogsa")),
-				ExpectError: p.refused("create", vpc.IPv4Namespace.GVR(&kinds.Config{}).GroupResource(), "default"),
+				ExpectError: p.refusedCreate(vpc.IPv4Namespace.GVR(&kinds.Config{}).GroupResource()),
 			},
 		},
 	})
@@ -466,7 +467,7 @@ resource "hedgehog_vlan_namespace" "refused" {
   ranges   = [{ from = 1000, to = 2999 }]
 }
 `, vlan)),
-				ExpectError: p.refused("create", wiring.VLANNamespace.GVR(&kinds.Config{}).GroupResource(), "default"),
+				ExpectError: p.refusedCreate(wiring.VLANNamespace.GVR(&kinds.Config{}).GroupResource()),
 			},
 		},
 	})

@@ -33,15 +33,15 @@ func (r *rbacResource) planRules(ctx context.Context, plan *rbacModel, config rb
 		}
 	}
 	preset, hasPreset := rbac.PresetNamed(plan.Preset.ValueString())
-	// The fabric preset's group and namespace are the provider's settings.
+	// The fabric preset's group is the provider's setting.
 	needsProvider := hasPreset && preset.OnFabrics && !r.known()
 
 	if config.ObjectsNamespace.IsNull() {
 		switch {
-		case plan.Preset.IsUnknown() || needsProvider:
+		case plan.Preset.IsUnknown():
 			plan.ObjectsNamespace = types.StringUnknown()
-		case hasPreset:
-			plan.ObjectsNamespace = types.StringValue(preset.ObjectsNamespace(r.cfg.Namespace))
+		case hasPreset && !preset.OnFabrics:
+			plan.ObjectsNamespace = types.StringValue(rbac.HedgehogNamespace)
 		default:
 			plan.ObjectsNamespace = plan.Namespace
 		}
@@ -89,7 +89,7 @@ func (r *rbacResource) importedRules(ctx context.Context, state *rbacModel, gran
 		if len(granted) >= len(rules) && reflect.DeepEqual(normal(granted[:len(rules)]), normal(rules)) {
 			state.Preset, rest = types.StringValue(p.Name), granted[len(rules):]
 			if state.ObjectsNamespace.IsNull() {
-				state.ObjectsNamespace = types.StringValue(p.ObjectsNamespace(r.cfg.Namespace))
+				state.ObjectsNamespace = types.StringValue(p.ObjectsNamespace(state.Namespace.ValueString()))
 			}
 			break
 		}

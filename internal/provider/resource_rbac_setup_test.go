@@ -137,6 +137,7 @@ func TestAccRBACSetup_clusterScopeSecretToken(t *testing.T) {
 					statecheck.ExpectKnownValue(rbacAddr, tfjsonpath.New("host"), knownvalue.StringExact(acctest.C.REST.Host)),
 					statecheck.ExpectKnownValue(rbacAddr, tfjsonpath.New("preset"), knownvalue.StringExact("fabric-design")),
 					statecheck.ExpectKnownValue(rbacAddr, tfjsonpath.New("role_rules"), knownvalue.ListSizeExact(2)),
+					statecheck.ExpectKnownValue(rbacAddr, tfjsonpath.New("objects_namespace"), knownvalue.StringExact(ns)),
 				},
 				Check: resource.ComposeTestCheckFunc(
 					grants(ns, other, true),
@@ -262,10 +263,78 @@ func TestAccRBACSetup_otherCombinations(t *testing.T) {
 				ProtoV6ProviderFactories: acctest.Factories,
 				CheckDestroy:             rbacGone(ns, sa, c.scope == "cluster", false),
 				Steps: []resource.TestStep{{
-					Config: rbacConfig(ns, sa, fmt.Sprintf("scope = %q\n  token_type = %q\n  objects_namespace = %q", c.scope, c.token, ns)),
+					Config: rbacConfig(ns, sa, fmt.Sprintf("scope = %q\n  token_type = %q", c.scope, c.token)),
 					Check:  grants(ns, other, c.scope == "cluster"),
 				}},
 			})
 		})
 	}
+}
+
+// TestAccRBACSetup_changesInPlace: leaving the legacy Secret token deletes
+// the Secret, which revokes its token, and a new objects_namespace moves the
+// Role and RoleBinding — both without replacing the service account.
+func TestAccRBACSetup_changesInPlace(t *testing.T) {
+	acctest.PreCheck(t)
+	ns := acctest.Namespace(t)
+	sa := acctest.Name("sa")
+	ctx := context.Background()
+	var secretToken, uid string
+	config := func(lines string) string {
+		return rbacConfig(ns, sa, "preset = \"viewer\"\n  scope = \"namespace\"\n"+lines)
+	}
+	roleIn := func(namespace string, want bool) error {
+		_, err := acctest.C.Typed.RbacV1().Roles(namespace).Get(ctx, sa, metav1.GetOptions{})
+		_, bErr := acctest.C.Typed.RbacV1().RoleBindings(namespace).Get(ctx, sa, metav1.GetOptions{})
+		if want && (err != nil || bErr != nil) || !want && (!apierrors.IsNotFound(err) || !apierrors.IsNotFound(bErr)) {
+			return fmt.Errorf("role and binding in %s: %v, %v (want them there: %v)", namespace, err, bErr, want)
+		}
+		return nil
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories,
+		CheckDestroy:             rbacGone(ns, sa, false, false),
+		Steps: []resource.TestStep{
+			{
+				Config: config(`token_type = "secret"`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(rbacAddr, tfjsonpath.New("objects_namespace"), knownvalue.StringExact("default")),
+				},
+				Check: func(s *terraform.State) error {
+					attrs := s.RootModule().Resources[rbacAddr].Primary.Attributes
+					secretToken, uid = attrs["token"], attrs["service_account_uid"]
+					return roleIn("default", true)
+				},
+			},
+			{
+				Config: config("token_type = \"bound\"\n  objects_namespace = \"" + ns + "\""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(rbacAddr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(rbacAddr, tfjsonpath.New("secret_name"), knownvalue.StringExact("")),
+					statecheck.ExpectKnownValue(rbacAddr, tfjsonpath.New("object_uids"), knownvalue.MapSizeExact(4)),
+				},
+				Check: func(s *terraform.State) error {
+					if got := s.RootModule().Resources[rbacAddr].Primary.Attributes["service_account_uid"]; got != uid {
+						return fmt.Errorf("the service account was replaced (%s, was %s)", got, uid)
+					}
+					if _, err := acctest.C.Typed.CoreV1().Secrets(ns).Get(ctx, sa+"-token", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+						return fmt.Errorf("the token Secret should be gone: %v", err)
+					}
+					// The Secret's token is revoked: the API server no longer
+					// knows it.
+					cfg := rest.CopyConfig(acctest.C.REST)
+					cfg.BearerToken, cfg.CertData, cfg.KeyData, cfg.CertFile, cfg.KeyFile = secretToken, nil, nil, "", ""
+					_, err := kubernetes.NewForConfigOrDie(cfg).AuthorizationV1().SelfSubjectAccessReviews().Create(ctx,
+						&authorizationv1.SelfSubjectAccessReview{Spec: authorizationv1.SelfSubjectAccessReviewSpec{
+							ResourceAttributes: &authorizationv1.ResourceAttributes{Verb: "get", Resource: "pods"}}}, metav1.CreateOptions{})
+					if !apierrors.IsUnauthorized(err) {
+						return fmt.Errorf("the deleted Secret's token should be refused (401), got %v", err)
+					}
+					return expectAll(roleIn(ns, true), roleIn("default", false))
+				},
+			},
+		},
+	})
 }

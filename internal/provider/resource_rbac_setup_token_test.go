@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/acctest"
@@ -53,7 +54,6 @@ func TestAccRBACSetup_namespaceScopeBoundToken(t *testing.T) {
 	clock := &testClock{}
 	config := rbacConfig(ns, sa, `
   scope                    = "namespace"
-  objects_namespace        = "`+ns+`"
   token_type               = "bound"
   token_expiration_seconds = 600
   token_renewal_percent    = 50
@@ -193,7 +193,38 @@ func TestAccRBACSetup_defaultTokenExpires(t *testing.T) {
 					if time.Until(first.Expires) <= 0 {
 						return fmt.Errorf("the first token expired before it was renewed")
 					}
+					firstToken = token
 					clock.set(0)
+					return nil
+				},
+			},
+			{
+				// The service account deleted and created again by someone
+				// else: the token, issued for the old one, no longer works,
+				// and the plan renews it although it is young.
+				PreConfig: func() {
+					ctx := context.Background()
+					accounts := acctest.C.Typed.CoreV1().ServiceAccounts(ns)
+					if err := accounts.Delete(ctx, sa, metav1.DeleteOptions{}); err != nil {
+						t.Fatal(err)
+					}
+					if _, err := accounts.Create(ctx, &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: sa}}, metav1.CreateOptions{}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(rbacAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue(rbacAddr, tfjsonpath.New("token")),
+				}},
+				Check: func(s *terraform.State) error {
+					token, _, err := claims(s) // issued for the account that exists now
+					if err != nil {
+						return err
+					}
+					if token == firstToken {
+						return fmt.Errorf("the token of the deleted service account was kept")
+					}
 					return nil
 				},
 			},

@@ -67,9 +67,9 @@ type Preset struct {
 	Name string
 	// Job says, in a sentence, who needs it.
 	Job string
-	// OnFabrics: the preset covers the design's Fabric kind, whose objects
-	// live in the provider's namespace; otherwise its objects are
-	// Hedgehog's and live in HedgehogNamespace.
+	// OnFabrics: the preset covers the design's Fabric kind (its group is
+	// the provider's setting); otherwise its objects are Hedgehog's and live
+	// in HedgehogNamespace.
 	OnFabrics bool
 	grants    []grant
 }
@@ -161,11 +161,12 @@ func (p Preset) Rules(fabric schema.GroupResource) []rbacv1.PolicyRule {
 }
 
 // ObjectsNamespace is where the preset's objects live, so where its Role
-// goes in namespace scope: fabricNamespace (the provider's namespace) for
-// the design's fabrics, HedgehogNamespace for Hedgehog's kinds.
-func (p Preset) ObjectsNamespace(fabricNamespace string) string {
+// goes in namespace scope: HedgehogNamespace for Hedgehog's kinds, and for
+// the design's fabrics the setup's own namespace (by default the provider's,
+// where hedgehog_fabric puts them).
+func (p Preset) ObjectsNamespace(setupNamespace string) string {
 	if p.OnFabrics {
-		return fabricNamespace
+		return setupNamespace
 	}
 	return HedgehogNamespace
 }

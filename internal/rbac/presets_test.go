@@ -55,7 +55,7 @@ func TestPresetFabricDesign(t *testing.T) {
 		t.Fatalf("rules: %+v", rules)
 	}
 	if p.ObjectsNamespace("netbox") != "netbox" {
-		t.Fatal("fabric-design's objects live in the provider's namespace")
+		t.Fatal("fabric-design's objects live in the setup's namespace")
 	}
 	if v, _ := PresetNamed(PresetVPCEditor); v.ObjectsNamespace("netbox") != "default" {
 		t.Fatal("Hedgehog's objects live in default")

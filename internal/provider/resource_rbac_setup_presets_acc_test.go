@@ -87,7 +87,7 @@ func newPresetSetup(t *testing.T, preset, scope string) presetSetup {
 }
 
 // config is the setup, the service account's provider block and body.
-func (p presetSetup) config(extra, body string) string {
+func (p presetSetup) config(body string) string {
 	return saConfig(fmt.Sprintf(`  host                   = hedgehog_rbac_setup.test.host
   token                  = hedgehog_rbac_setup.test.token
   cluster_ca_certificate = hedgehog_rbac_setup.test.ca_certificate
@@ -99,8 +99,8 @@ resource "hedgehog_rbac_setup" "test" {
   role_name            = %q
   preset               = %q
   scope                = %q
-%s}
-%s`, p.ns, p.sa, p.sa, p.preset, p.scope, extra, body))
+}
+%s`, p.ns, p.sa, p.sa, p.preset, p.scope, body))
 }
 
 // refusedCreate is the provider's diagnostic when the API server refuses
@@ -228,7 +228,7 @@ resource "hedgehog_vpc" "v" {
 		},
 		Steps: []resource.TestStep{
 			{
-				Config: p.config("", body),
+				Config: p.config(body),
 				ConfigStateChecks: []statecheck.StateCheck{
 					// The role goes where Hedgehog's objects are.
 					statecheck.ExpectKnownValue(rbacAddr, tfjsonpath.New("objects_namespace"), knownvalue.StringExact("default")),
@@ -247,7 +247,7 @@ resource "hedgehog_vpc" "v" {
 			},
 			{
 				// A Switch is wiring: refused.
-				Config:      p.config("", body+newLeaf("refused").hcl("provider = hedgehogsa")),
+				Config:      p.config(body+newLeaf("refused").hcl("provider = hedgehogsa")),
 				ExpectError: p.refusedCreate(wiring.Switch.GVR(&kinds.Config{}).GroupResource()),
 			},
 		},
@@ -273,7 +273,7 @@ resource "hedgehog_fabric" "f" {
 		CheckDestroy:             rbacGone(p.ns, p.sa, false, false),
 		Steps: []resource.TestStep{
 			{
-				Config: p.config("", body),
+				Config: p.config(body),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(rbacAddr, tfjsonpath.New("role_rules"), knownvalue.ListSizeExact(2)),
 					// The fabrics' namespace is the setup's.
@@ -292,7 +292,7 @@ resource "hedgehog_fabric" "f" {
 			},
 			{
 				// Hedgehog's own kinds: refused.
-				Config:      p.config("", body+ipv4NamespaceHCL("refused", "hedgehogsa")),
+				Config:      p.config(body+ipv4NamespaceHCL("refused", "hedgehogsa")),
 				ExpectError: p.refusedCreate(vpc.IPv4Namespace.GVR(&kinds.Config{}).GroupResource()),
 			},
 		},
@@ -324,7 +324,7 @@ resource "hedgehog_server" "s" {
 		},
 		Steps: []resource.TestStep{
 			{
-				Config: p.config("", body),
+				Config: p.config(body),
 				Check: resource.ComposeTestCheckFunc(
 					func(*terraform.State) error {
 						if acctest.Object(t, wiring.Server, "default", server) == nil || acctest.Object(t, wiring.VLANNamespace, "default", vlan) == nil {
@@ -337,7 +337,7 @@ resource "hedgehog_server" "s" {
 				),
 			},
 			{
-				Config:      p.config("", body+ipv4NamespaceHCL("refused", "hedgehogsa")),
+				Config:      p.config(body+ipv4NamespaceHCL("refused", "hedgehogsa")),
 				ExpectError: p.refusedCreate(vpc.IPv4Namespace.GVR(&kinds.Config{}).GroupResource()),
 			},
 		},
@@ -377,7 +377,7 @@ data "hedgehog_vpcs" "all" {
 		CheckDestroy:             rbacGone(p.ns, p.sa, true, false),
 		Steps: []resource.TestStep{
 			{
-				Config: p.config("", body),
+				Config: p.config(body),
 				Check: resource.ComposeTestCheckFunc(
 					resource.TestCheckResourceAttrSet("data.hedgehog_vpcs.all", "names.#"),
 					func(s *terraform.State) error {
@@ -411,7 +411,7 @@ data "hedgehog_vpcs" "all" {
 				),
 			},
 			{
-				Config:      p.config("", body+ipv4NamespaceHCL("refused", "hedgehogsa")),
+				Config:      p.config(body+ipv4NamespaceHCL("refused", "hedgehogsa")),
 				ExpectError: p.refusedCreate(vpc.IPv4Namespace.GVR(&kinds.Config{}).GroupResource()),
 			},
 		},
@@ -450,7 +450,7 @@ data "hedgehog_switch_profile" "vs" {
 		CheckDestroy:             rbacGone(p.ns, p.sa, true, false),
 		Steps: []resource.TestStep{
 			{
-				Config: p.config("", body),
+				Config: p.config(body),
 				Check: resource.ComposeTestCheckFunc(
 					resource.TestCheckResourceAttr("data.hedgehog_switch_profile.vs", "name", "vs"),
 					resource.TestCheckResourceAttrSet("data.hedgehog_switches.all", "names.#"),
@@ -460,7 +460,7 @@ data "hedgehog_switch_profile" "vs" {
 				),
 			},
 			{
-				Config: p.config("", body+fmt.Sprintf(`
+				Config: p.config(body+fmt.Sprintf(`
 resource "hedgehog_vlan_namespace" "refused" {
   provider = hedgehogsa
   name     = %q

@@ -247,7 +247,7 @@ resource "hedgehog_vpc" "v" {
 			},
 			{
 				// A Switch is wiring: refused.
-				Config:      p.config(body+newLeaf("refused").hcl("provider = hedgehogsa")),
+				Config:      p.config(body + newLeaf("refused").hcl("provider = hedgehogsa")),
 				ExpectError: p.refusedCreate(wiring.Switch.GVR(&kinds.Config{}).GroupResource()),
 			},
 		},
@@ -292,7 +292,7 @@ resource "hedgehog_fabric" "f" {
 			},
 			{
 				// Hedgehog's own kinds: refused.
-				Config:      p.config(body+ipv4NamespaceHCL("refused", "hedgehogsa")),
+				Config:      p.config(body + ipv4NamespaceHCL("refused", "hedgehogsa")),
 				ExpectError: p.refusedCreate(vpc.IPv4Namespace.GVR(&kinds.Config{}).GroupResource()),
 			},
 		},
@@ -337,7 +337,7 @@ resource "hedgehog_server" "s" {
 				),
 			},
 			{
-				Config:      p.config(body+ipv4NamespaceHCL("refused", "hedgehogsa")),
+				Config:      p.config(body + ipv4NamespaceHCL("refused", "hedgehogsa")),
 				ExpectError: p.refusedCreate(vpc.IPv4Namespace.GVR(&kinds.Config{}).GroupResource()),
 			},
 		},
@@ -411,7 +411,7 @@ data "hedgehog_vpcs" "all" {
 				),
 			},
 			{
-				Config:      p.config(body+ipv4NamespaceHCL("refused", "hedgehogsa")),
+				Config:      p.config(body + ipv4NamespaceHCL("refused", "hedgehogsa")),
 				ExpectError: p.refusedCreate(vpc.IPv4Namespace.GVR(&kinds.Config{}).GroupResource()),
 			},
 		},
@@ -460,7 +460,7 @@ data "hedgehog_switch_profile" "vs" {
 				),
 			},
 			{
-				Config: p.config(body+fmt.Sprintf(`
+				Config: p.config(body + fmt.Sprintf(`
 resource "hedgehog_vlan_namespace" "refused" {
   provider = hedgehogsa
   name     = %q

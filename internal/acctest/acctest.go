@@ -220,7 +220,7 @@ func FactoriesWith(extra ...*kinds.Kind) map[string]func() (tfprotov6.ProviderSe
 func PreCheck(t *testing.T) {
 	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: runs with TF_ACC=1 against a cluster (make testacc)")
+		t.Skip(SkipNoAcceptance)
 	}
 	if C == nil {
 		t.Fatal("the acceptance harness has no cluster; run the tests with `make testacc`")
@@ -233,7 +233,7 @@ func NeedLocal(t *testing.T) *testcluster.Cluster {
 	t.Helper()
 	PreCheck(t)
 	if C.Local == nil {
-		t.Skip("this test needs the local control plane (HEDGEHOG_ACC_CLUSTER unset): it mints identities with its CA or restarts its API server")
+		t.Skip(SkipNeedLocal)
 	}
 	return C.Local
 }
@@ -244,7 +244,7 @@ func NeedKind(t *testing.T) *KindCluster {
 	t.Helper()
 	PreCheck(t)
 	if C.Kind == nil {
-		t.Skip("this test needs a kind cluster (make testacc-kind): it runs pods or counts real nodes")
+		t.Skip(SkipNeedKind)
 	}
 	return C.Kind
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"sync"
 	"time"
 
@@ -115,9 +116,10 @@ func (o *Objects) fill(ctx context.Context, namespace string, s *snapshot) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	for name, u := range s.writes {
-		if u == nil {
+		switch {
+		case u == nil:
 			delete(objs, name)
-		} else {
+		case !olderThan(u, objs[name]):
 			objs[name] = u
 		}
 	}
@@ -183,7 +185,10 @@ func (o *Objects) GetFresh(ctx context.Context, namespace, name string) (*unstru
 	return u, nil
 }
 
-// remember puts an object the provider read or wrote into the snapshot.
+// remember puts an object the provider read or wrote into the snapshot,
+// unless the snapshot holds a newer version of it: answers of concurrent
+// requests arrive in any order, and a read that left the API server before
+// a write must not undo what the write returned.
 func (o *Objects) remember(namespace string, u *unstructured.Unstructured) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
@@ -191,10 +196,28 @@ func (o *Objects) remember(namespace string, u *unstructured.Unstructured) {
 	switch {
 	case !ok:
 	case s.writes != nil: // the LIST is running
-		s.writes[u.GetName()] = u
+		if !olderThan(u, s.writes[u.GetName()]) {
+			s.writes[u.GetName()] = u
+		}
 	case s.err == nil:
-		s.objs[u.GetName()] = u
+		if !olderThan(u, s.objs[u.GetName()]) {
+			s.objs[u.GetName()] = u
+		}
 	}
+}
+
+// olderThan tells whether u is an older version of the same object than
+// have. Resource versions are opaque to clients, but etcd-backed API servers
+// hand out increasing integers; where either is not one, or the two are
+// different objects (UIDs differ: deleted and created again), u is taken as
+// the newer.
+func olderThan(u, have *unstructured.Unstructured) bool {
+	if have == nil || u.GetUID() != have.GetUID() {
+		return false
+	}
+	a, errA := strconv.ParseUint(u.GetResourceVersion(), 10, 64)
+	b, errB := strconv.ParseUint(have.GetResourceVersion(), 10, 64)
+	return errA == nil && errB == nil && a < b
 }
 
 func (o *Objects) forget(namespace, name string) {

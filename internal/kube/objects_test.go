@@ -220,3 +220,35 @@ func TestObjectsAreNotSharedAcrossKindsOrSelectors(t *testing.T) {
 		t.Error("another kind must not reuse the first API")
 	}
 }
+
+// An answer that left the API server before a write's (a GET racing an
+// apply) may arrive after it: it must not put the older version back.
+func TestAReadNeverReplacesANewerVersion(t *testing.T) {
+	f := newFakeAPI("a")
+	close(f.release)
+	o := objectsFor(t, f)
+	ctx := context.Background()
+	stale, err := o.Get(ctx, "ns", "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stale = stale.DeepCopy()
+	obj := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "wiring.githedgehog.com/v1alpha2", "kind": "Fabric",
+		"metadata": map[string]any{"name": "a", "namespace": "ns"}, "spec": map[string]any{"version": "2"}}}
+	if _, err := o.Apply(ctx, obj, "test", false); err != nil {
+		t.Fatal(err)
+	}
+	o.remember("ns", stale) // the late answer of a read sent before the apply
+	u, err := o.Get(ctx, "ns", "a")
+	if err != nil || version(t, u) != "2" {
+		t.Fatalf("an older read replaced the newer object in the snapshot: version %q, %v", version(t, u), err)
+	}
+	// The same name with another UID is another object (deleted and created
+	// again): it replaces whatever the snapshot had.
+	other := stale.DeepCopy()
+	other.SetUID("another")
+	o.remember("ns", other)
+	if u, _ := o.Get(ctx, "ns", "a"); u.GetUID() != "another" {
+		t.Fatalf("an object created again under the same name did not replace the old one")
+	}
+}

@@ -117,7 +117,7 @@ func wantRules(t *testing.T, what string, got, want []string) {
 func TestAccKind_egressGuard(t *testing.T) {
 	k := acctest.NeedKind(t)
 	if os.Getenv("HEDGEHOG_KIND_ALLOW_EGRESS") != "" {
-		t.Skip("HEDGEHOG_KIND_ALLOW_EGRESS is set: this run was told to do without the egress guard")
+		t.Skip(acctest.SkipEgressAllowed)
 	}
 	id, err := exec.Command("docker", "network", "inspect", "--format", "{{.Id}}", k.Network).Output()
 	if err != nil {
@@ -289,7 +289,7 @@ func runAgent(t *testing.T, ns, sa, image, config string) (corev1.PodPhase, stri
 func TestAccKind_egressGuardRejects(t *testing.T) {
 	k := acctest.NeedKind(t)
 	if os.Getenv("HEDGEHOG_KIND_ALLOW_EGRESS") != "" {
-		t.Skip("HEDGEHOG_KIND_ALLOW_EGRESS is set: this run was told to do without the egress guard")
+		t.Skip(acctest.SkipEgressAllowed)
 	}
 	run := func(args ...string) string {
 		t.Helper()

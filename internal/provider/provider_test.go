@@ -69,8 +69,7 @@ func writeKubeconfig(t *testing.T, name string, cfg *clientcmdapi.Config) string
 
 // noClientCertificate says why a test that needs the admin identity's client
 // certificate cannot run.
-const noClientCertificate = "the admin kubeconfig of this cluster authenticates without a client certificate, " +
-	"and this case needs one (the local control plane's has one)"
+const noClientCertificate = acctest.SkipNoClientCert
 
 // adminCredentials are the admin identity's client certificate and key; ok
 // is false when its kubeconfig has none (the caller decides what to skip).

@@ -37,7 +37,7 @@ import (
 func TestAccHarness_webhookHost(t *testing.T) {
 	acctest.PreCheck(t)
 	if acctest.C.WebhookHost == "" {
-		t.Skip("HEDGEHOG_ACC_KUBECONFIG: the harness cannot tell on which address the cluster's API server reaches this process")
+		t.Skip(acctest.SkipWebhookHostUnknown)
 	}
 	ns := acctest.Namespace(t)
 	cert, caPEM := selfSigned(t, acctest.C.WebhookHost)

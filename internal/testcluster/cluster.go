@@ -291,3 +291,7 @@ func freePorts(n int) ([]int, error) {
 	}
 	return ports, nil
 }
+
+// SkipStartsControlPlane is why this package's tests that start a control
+// plane skip without TF_ACC (one of acctest.SkipReasons).
+const SkipStartsControlPlane = "starts etcd, kube-apiserver and kube-controller-manager: runs with TF_ACC=1 (make testacc)"

@@ -114,7 +114,7 @@ func root(t *testing.T) string {
 // and every acceptance run do, and checks what the harness promises.
 func TestLocalControlPlane(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
-		t.Skip("starts etcd, kube-apiserver and kube-controller-manager: runs with TF_ACC=1 (make testacc)")
+		t.Skip(SkipStartsControlPlane)
 	}
 	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "cluster")
@@ -197,7 +197,7 @@ func TestLocalControlPlane(t *testing.T) {
 // running cluster instead of starting another, and down stops them all.
 func TestDetachedControlPlane(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
-		t.Skip("starts etcd, kube-apiserver and kube-controller-manager: runs with TF_ACC=1 (make testacc)")
+		t.Skip(SkipStartsControlPlane)
 	}
 	dir := filepath.Join(t.TempDir(), "cluster")
 	opts := Options{BinDir: filepath.Join(root(t), ".tools", "bin"), Dir: dir, Detach: true}

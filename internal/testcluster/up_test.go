@@ -30,7 +30,7 @@ import (
 // keeps its UID. When a port is taken, Up refuses and leaves the data alone.
 func TestUpRestartsWhatDied(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
-		t.Skip("starts etcd, kube-apiserver and kube-controller-manager: runs with TF_ACC=1 (make testacc)")
+		t.Skip(SkipStartsControlPlane)
 	}
 	ctx := context.Background()
 	opts := Options{BinDir: filepath.Join(root(t), ".tools", "bin"), Dir: filepath.Join(t.TempDir(), "cluster"), Detach: true}

@@ -35,20 +35,15 @@ trap cleanup EXIT
 
 rm -f .tools/kind/nodes.txt
 mkdir -p .tools/kind
-log=.tools/kind/test.log
+log=.tools/kind/test.json
 rc=0
-# -v, into a log: which tests ran and which skipped (and why) is part of the
-# result; the summary below prints go test's own closing lines.
+# The report prints go test's closing lines, every failed test's output, the
+# counts, and every skip with its reason; it fails the run on a skip whose
+# reason is not one of acctest.SkipReasons. The raw stream is kept in $log.
+go build -o .tools/bin/testreport ./internal/cmd/testreport
 HEDGEHOG_ACC_CLUSTER=kind HEDGEHOG_KIND_IMAGE=$image TF_ACC=1 TF_ACC_TERRAFORM_PATH=$root/.tools/bin/tofu \
-	go test -v -count=1 -timeout "${ACC_TIMEOUT:-60m}" -parallel "${ACC_PARALLEL:-4}" ./... >"$log" 2>&1 || rc=$?
-if [ "$rc" != 0 ]; then
-	cat "$log"
-else
-	grep -E '^(ok|FAIL|\?) ' "$log" | grep -v 'no test files' || true
-fi
-echo "==> top-level tests on kind (full log: $log):"
-echo "kind: $(grep -c -- '^--- PASS' "$log" || true) passed, $(grep -c -- '^--- FAIL' "$log" || true) failed, $(grep -c -- '^--- SKIP' "$log" || true) skipped"
-awk '/^--- SKIP: / { sub(/^[[:space:]]*[a-z_]+\.go:[0-9]+: /, "", prev); print "    skipped " $3 ": " prev } { prev = $0 }' "$log"
+	go test -json -count=1 -timeout "${ACC_TIMEOUT:-60m}" -parallel "${ACC_PARALLEL:-4}" ./... 2>&1 |
+	.tools/bin/testreport -label kind -log "$log" || rc=$?
 if [ -f .tools/kind/nodes.txt ]; then
 	echo "==> the cluster's node, as kubectl get nodes saw it while the tests ran:"
 	cat .tools/kind/nodes.txt

@@ -55,7 +55,7 @@ func needsEphemeral(t *testing.T) {
 		t.Fatalf("%s version %q: %v", path, v.Version, err)
 	}
 	if major == 1 && minor < least {
-		t.Skipf("ephemeral resources need %s 1.%d or later; this CLI is %s %s", name, least, name, v.Version)
+		t.Skipf("%s: this CLI is %s %s", acctest.SkipNoEphemeral, name, v.Version)
 	}
 }
 

@@ -1,16 +1,15 @@
 terraform {
   required_providers {
     hedgehog = {
-      source = "hedgehog-terraform/hedgehog"
+      source  = "hedgehog-terraform/hedgehog"
+      version = "~> 0.1"
     }
   }
 }
 
-# A kubeconfig file and one of its contexts, as kubectl would use them.
+# The kubeconfig of the Hedgehog control node (the one kubectl uses there),
+# copied to where Terraform runs. Hedgehog's objects always live in the
+# Kubernetes namespace `default`: they need no namespace setting.
 provider "hedgehog" {
-  config_path    = "~/.kube/config"
-  config_context = "fabric-prod"
-
-  # Where objects go when they do not name a namespace.
-  namespace = "hedgehog-system"
+  config_path = "~/.kube/fabric.yaml"
 }

@@ -3,14 +3,14 @@
 # that server's connection and peered with a second VPC. Every change waits
 # until the (simulated) agents of the switches it reaches have applied it.
 
-resource "hedgehog_vlan_namespace" "default" {
-  name   = "default"
-  ranges = [{ from = 1000, to = 2999 }]
+# The namespaces that every Hedgehog installation has (make demo seeds them
+# as Hedgehog's installer does): refer to them, never declare them.
+data "hedgehog_vlan_namespace" "default" {
+  name = "default"
 }
 
-resource "hedgehog_ipv4_namespace" "default" {
-  name    = "default"
-  subnets = ["10.0.0.0/16"]
+data "hedgehog_ipv4_namespace" "default" {
+  name = "default"
 }
 
 resource "hedgehog_switch" "leaf" {
@@ -23,7 +23,7 @@ resource "hedgehog_switch" "leaf" {
   protocol_ip = "172.30.8.11/32"
   vtep_ip     = "172.30.12.1/32"
 
-  vlan_namespaces  = [hedgehog_vlan_namespace.default.name]
+  vlan_namespaces  = [data.hedgehog_vlan_namespace.default.name]
   wait_for_applied = true
 }
 
@@ -45,8 +45,8 @@ resource "hedgehog_connection" "web" {
 
 resource "hedgehog_vpc" "prod" {
   name           = "prod"
-  ipv4_namespace = hedgehog_ipv4_namespace.default.name
-  vlan_namespace = hedgehog_vlan_namespace.default.name
+  ipv4_namespace = data.hedgehog_ipv4_namespace.default.name
+  vlan_namespace = data.hedgehog_vlan_namespace.default.name
   subnets = {
     web = { subnet = "10.0.1.0/24", vlan = 1001, dhcp = { enable = true } }
     db  = { subnet = "10.0.2.0/24", vlan = 1002 }
@@ -56,8 +56,8 @@ resource "hedgehog_vpc" "prod" {
 
 resource "hedgehog_vpc" "shared" {
   name           = "shared"
-  ipv4_namespace = hedgehog_ipv4_namespace.default.name
-  vlan_namespace = hedgehog_vlan_namespace.default.name
+  ipv4_namespace = data.hedgehog_ipv4_namespace.default.name
+  vlan_namespace = data.hedgehog_vlan_namespace.default.name
   subnets = {
     dns = { subnet = "10.0.10.0/24", vlan = 1010 }
   }

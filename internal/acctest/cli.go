@@ -90,8 +90,13 @@ func NewCLI(t *testing.T, extra ...string) *CLI {
 
 // Run runs the CLI in dir and returns what it printed (stdout and stderr).
 func (c *CLI) Run(dir string, args ...string) (string, error) {
+	// -no-color follows the command (for state, its subcommand).
+	at := 1
+	if len(args) > 1 && args[0] == "state" {
+		at = 2
+	}
 	if len(args) > 0 && args[0] != "fmt" && args[0] != "version" {
-		args = append([]string{args[0], "-no-color"}, args[1:]...)
+		args = append(append(append([]string{}, args[:at]...), "-no-color"), args[at:]...)
 	}
 	cmd := exec.Command(c.Path, args...)
 	cmd.Dir = dir
@@ -110,25 +115,43 @@ func (c *CLI) MustRun(t *testing.T, dir string, args ...string) string {
 	return out
 }
 
-// CopyDir copies a directory of configuration files into a fresh one.
+// CopyDir copies a directory of configuration files, its subdirectories
+// (local modules) included, into a fresh one.
 func CopyDir(t *testing.T, src string) string {
 	t.Helper()
 	dst := t.TempDir()
-	entries, err := os.ReadDir(src)
-	if err != nil {
+	if err := copyTree(src, dst); err != nil {
 		t.Fatal(err)
 	}
+	return dst
+}
+
+func copyTree(src, dst string) error {
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		return err
+	}
 	for _, e := range entries {
+		from, to := filepath.Join(src, e.Name()), filepath.Join(dst, e.Name())
 		if e.IsDir() {
+			if e.Name() == ".terraform" {
+				continue
+			}
+			if err := os.Mkdir(to, 0o700); err != nil {
+				return err
+			}
+			if err := copyTree(from, to); err != nil {
+				return err
+			}
 			continue
 		}
-		raw, err := os.ReadFile(filepath.Join(src, e.Name()))
+		raw, err := os.ReadFile(from) //nolint:gosec // the repository's own files
 		if err != nil {
-			t.Fatal(err)
+			return err
 		}
-		if err := os.WriteFile(filepath.Join(dst, e.Name()), raw, 0o600); err != nil {
-			t.Fatal(err)
+		if err := os.WriteFile(to, raw, 0o600); err != nil {
+			return err
 		}
 	}
-	return dst
+	return nil
 }

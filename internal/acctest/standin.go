@@ -142,9 +142,13 @@ type OwnCluster struct {
 
 // OwnOptions tune an OwnCluster: Hedgehog runs the Hedgehog stand-in;
 // SkipCRDs leaves the Fabric CRD out, for a configuration that installs it
-// (as make demo's control plane does).
+// (as make demo's control plane does); AgentDelay, when set, is how long its
+// simulated switches take to apply a change (AgentDelay otherwise): long
+// enough, a test can tell an apply that waited for them from one that did
+// not.
 type OwnOptions struct {
 	Hedgehog, SkipCRDs bool
+	AgentDelay         time.Duration
 }
 
 // StartOwnCluster starts an OwnCluster, with the Hedgehog stand-in when
@@ -173,8 +177,12 @@ func StartOwn(t *testing.T, opts OwnOptions) *OwnCluster {
 	cfg.QPS, cfg.Burst = 500, 1000 // the stand-in's webhook and agents, as on the shared cluster
 	dyn := dynamic.NewForConfigOrDie(cfg)
 	if hedgehog {
+		delay := AgentDelay
+		if opts.AgentDelay > 0 {
+			delay = opts.AgentDelay
+		}
 		s, err := fabricsim.StartStandIn(ctx, dyn, kubernetes.NewForConfigOrDie(cfg), fabricsim.StandInOptions{
-			Host: "127.0.0.1", AgentDelay: AgentDelay, Fabric: fabricsim.DefaultFabricConfig})
+			Host: "127.0.0.1", AgentDelay: delay, Fabric: fabricsim.DefaultFabricConfig})
 		if err != nil {
 			t.Fatal(err)
 		}

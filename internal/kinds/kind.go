@@ -110,6 +110,10 @@ type Kind struct {
 	Namespace string
 	// NameRules are more plan-time rules for the object's name.
 	NameRules []validator.String
+	// NameMaxLength, when set, is the API's own bound on the name's length
+	// (shorter than Kubernetes' 253): the name's description states it. The
+	// kind's Check refuses a longer name, in the API's words.
+	NameMaxLength int
 	// ServerLabel, when set, tells label and annotation keys that the
 	// server removes and computes itself: the configuration may not set
 	// them, and they are never read into the state.

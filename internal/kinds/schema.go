@@ -142,8 +142,12 @@ func timeoutsAttribute() rschema.Attribute {
 func (k *Kind) nameDoc() string {
 	rule := "an RFC 1123 label — at most 63 lower-case letters, digits and `-`, starting and ending with a letter or digit"
 	if k.Namespace != "" {
-		rule = "an RFC 1123 subdomain — at most 253 lower-case letters, digits, `-` and `.`, starting and ending with a " +
-			"letter or digit"
+		limit := "253 characters"
+		if k.NameMaxLength > 0 {
+			limit = fmt.Sprintf("%d characters (the %s API's limit)", k.NameMaxLength, k.Kind)
+		}
+		rule = "an RFC 1123 subdomain of at most " + limit + ": lower-case letters, digits, `-` and `.`, starting and " +
+			"ending with a letter or digit"
 	}
 	for _, v := range k.NameRules {
 		rule += "; it " + v.MarkdownDescription(context.Background())

@@ -111,6 +111,10 @@ func TestAccQuickstart(t *testing.T) {
 		return u
 	}
 	simulate(t, dyn)
+	// What make demo's control plane has, as every Hedgehog installation:
+	// the default VLAN and IPv4 namespaces, which the quickstart refers to.
+	kubectlApply(t, cluster.Kubeconfig, installerFixture())
+	installed := quickstartObjects(t, dyn)
 	cli := acctest.NewCLI(t)
 	work := acctest.CopyDir(t, filepath.Join(acctest.Root, "examples", "quickstart"))
 	vars := []string{"-input=false", "-var", "kubeconfig=" + cluster.Kubeconfig}
@@ -184,8 +188,14 @@ func TestAccQuickstart(t *testing.T) {
 	if fabric() != nil {
 		t.Fatal("the fabric is still there after destroy")
 	}
-	if left := quickstartObjects(t, dyn); len(left) > 0 {
-		t.Fatalf("Hedgehog objects left after destroy: %v", slices.Sorted(maps.Keys(left)))
+	left := quickstartObjects(t, dyn)
+	if !reflect.DeepEqual(slices.Sorted(maps.Keys(left)), []string{"IPv4Namespace/default", "VLANNamespace/default"}) {
+		t.Fatalf("Hedgehog objects left after destroy: %v (want only the installer's namespaces)", slices.Sorted(maps.Keys(left)))
+	}
+	for key, u := range left {
+		if u.GetUID() != installed[key].GetUID() {
+			t.Errorf("the installer's %s was replaced by the quickstart", key)
+		}
 	}
 	if _, err := typed.CoreV1().Namespaces().Get(context.Background(), "hedgehog-system", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
 		t.Fatalf("the namespace created by the quickstart should be gone: %v", err)
@@ -216,6 +226,12 @@ func simulate(t *testing.T, dyn dynamic.Interface) {
 		cancel()
 		<-done
 	})
+}
+
+// installerFixture is what a Hedgehog installation creates: the default VLAN
+// and IPv4 namespaces.
+func installerFixture() string {
+	return filepath.Join(acctest.Root, "internal", "provider", "testdata", "examples", fabricLevels[0])
 }
 
 // quickstartObjects are the VPC-side and wiring objects in the namespace

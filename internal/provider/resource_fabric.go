@@ -22,9 +22,13 @@ var fabricKind = &kinds.Kind{
 	ListTypeName: "fabrics",
 	Kind:         "Fabric",
 	Plural:       "fabrics",
-	Description: "A Hedgehog network fabric: spine and leaf switches under one BGP autonomous system, declared as a " +
-		"`Fabric` object (`fabrics." + DefaultGroup + "/" + DefaultVersion + "` unless the provider says otherwise). The " +
-		"object is written by server-side apply, so only the fields set here are managed.",
+	Description: "The design-time description of a fabric that the NetBox Hedgehog integration uses: spine and leaf counts " +
+		"under one BGP autonomous system and free-form settings, kept as a `Fabric` object (`fabrics." + DefaultGroup + "/" +
+		DefaultVersion + "` unless the provider says otherwise). Hedgehog itself neither serves nor reconciles this kind: " +
+		"the cluster needs its CRD (`hedgehog_crds` installs it) and a reconciler of its own to report it `Ready`. The " +
+		"switches, connections and VPCs of a running Hedgehog fabric are `hedgehog_switch`, `hedgehog_connection`, " +
+		"`hedgehog_vpc` and the other resources of the Hedgehog API. The object is written by server-side apply, so only " +
+		"the fields set here are managed.",
 	NameInSpec: "name",
 	Spec: []kinds.Attr{
 		{Name: "description", JSON: "description", Type: kinds.String,

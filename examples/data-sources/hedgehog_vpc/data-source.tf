@@ -1,7 +1,7 @@
-data "hedgehog_vpc" "vpc_1" {
-  name = "vpc-1"
+data "hedgehog_vpc" "vpc_01" {
+  name = "vpc-01"
 }
 
-output "vpc_1_gateways" {
-  value = { for name, s in data.hedgehog_vpc.vpc_1.subnets : name => s.gateway }
+output "vpc_01_gateways" {
+  value = { for name, s in data.hedgehog_vpc.vpc_01.subnets : name => s.gateway }
 }

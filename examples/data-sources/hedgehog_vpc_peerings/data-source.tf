@@ -1,8 +1,8 @@
 # The peerings of one VPC.
-data "hedgehog_vpc_peerings" "vpc_1" {
-  vpc = "vpc-1"
+data "hedgehog_vpc_peerings" "vpc_01" {
+  vpc = "vpc-01"
 }
 
-output "vpc_1_peerings" {
-  value = data.hedgehog_vpc_peerings.vpc_1.names
+output "vpc_01_peerings" {
+  value = data.hedgehog_vpc_peerings.vpc_01.names
 }

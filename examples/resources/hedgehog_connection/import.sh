@@ -1,1 +1,1 @@
-terraform import hedgehog_connection.server_01 server-01--unbundled--leaf-01
+terraform import hedgehog_connection.server_02 server-02--unbundled--leaf-01

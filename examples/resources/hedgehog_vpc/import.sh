@@ -1,1 +1,1 @@
-terraform import hedgehog_vpc.vpc_1 vpc-1
+terraform import hedgehog_vpc.vpc_01 vpc-01

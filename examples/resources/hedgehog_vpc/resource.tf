@@ -1,21 +1,13 @@
-resource "hedgehog_ipv4_namespace" "default" {
-  name    = "default"
-  subnets = ["10.0.0.0/16"]
-}
-
-resource "hedgehog_vlan_namespace" "default" {
-  name   = "default"
-  ranges = [{ from = 1000, to = 2999 }]
-}
-
 # A VPC with two subnets: one served by Hedgehog's DHCP server, one isolated
 # subnet that only the first may reach. Left out, the gateway is the subnet's
 # first address and the DHCP range runs from its third to its last address:
-# the plan shows them, and they are never a difference.
-resource "hedgehog_vpc" "vpc_1" {
-  name           = "vpc-1"
-  ipv4_namespace = hedgehog_ipv4_namespace.default.name
-  vlan_namespace = hedgehog_vlan_namespace.default.name
+# the plan shows them, and they are never a difference. The prefixes come
+# from the installer's `default` IPv4 namespace (10.0.0.0/16) and the VLANs
+# from its `default` VLAN namespace (1000-2999), named here for clarity.
+resource "hedgehog_vpc" "vpc_01" {
+  name           = "vpc-01"
+  ipv4_namespace = "default"
+  vlan_namespace = "default"
 
   subnets = {
     default = {

@@ -1,1 +1,1 @@
-terraform import hedgehog_vpc_attachment.server_01 server-01--unbundled--leaf-01--vpc-1--default
+terraform import hedgehog_vpc_attachment.server_01 server-01--eslag--leaf-01--leaf-02--vpc-01--default

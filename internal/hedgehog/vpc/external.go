@@ -27,7 +27,7 @@ const externalDefaultIPv4Namespace = "default"
 // VPCs reach through external peerings.
 var External = &kinds.Kind{
 	TypeName: "external", ListTypeName: "externals",
-	Group: Group, Version: Version, Kind: "External", Plural: "externals", Namespace: meta.Namespace,
+	Group: Group, Version: Version, Kind: "External", Plural: "externals", Namespace: meta.Namespace, NameMaxLength: maxNameLength,
 	ServerLabel: meta.ServerLabel,
 	Description: "A Hedgehog External (`externals.vpc.githedgehog.com/v1beta1`): a system outside the fabric, reached " +
 		"through External attachments on border switches, that VPCs of its IPv4 namespace peer with through External " +
@@ -122,7 +122,7 @@ func IsStatic(spec map[string]any) (static, ok bool) {
 }
 
 func checkExternal(name string, spec map[string]any) []kinds.Problem {
-	out := meta.NameAtMost(name, 11)
+	out := meta.NameAtMost(name, maxNameLength)
 	static, known := IsStatic(spec)
 	if !known {
 		return out

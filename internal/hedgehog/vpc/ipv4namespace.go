@@ -18,7 +18,7 @@ const maxIPv4NamespaceSubnets = 10
 // draw from.
 var IPv4Namespace = &kinds.Kind{
 	TypeName: "ipv4_namespace", ListTypeName: "ipv4_namespaces",
-	Group: Group, Version: Version, Kind: "IPv4Namespace", Plural: "ipv4namespaces", Namespace: meta.Namespace,
+	Group: Group, Version: Version, Kind: "IPv4Namespace", Plural: "ipv4namespaces", Namespace: meta.Namespace, NameMaxLength: maxNameLength,
 	ServerLabel: meta.ServerLabel,
 	Description: "A Hedgehog IPv4 namespace (`ipv4namespaces.vpc.githedgehog.com/v1beta1`): the IPv4 prefixes that the subnets " +
 		"of VPCs and Externals in it are taken from. Subnets of different VPCs in one namespace never overlap. Hedgehog " +
@@ -30,7 +30,7 @@ var IPv4Namespace = &kinds.Kind{
 			Set: []validator.Set{setvalidator.SizeAtLeast(1)}},
 	},
 	Check: func(name string, spec map[string]any) []kinds.Problem {
-		out := meta.NameAtMost(name, 11)
+		out := meta.NameAtMost(name, maxNameLength)
 		l, _ := meta.List(spec, "subnets")
 		subnets := meta.Strings(l)
 		if len(subnets) > maxIPv4NamespaceSubnets {

@@ -35,7 +35,7 @@ func VPCLabel(name string) string { return "vpc.fabric.githedgehog.com/" + name 
 
 // The API's bounds and defaults for VPCs.
 const (
-	maxVPCNameLength     = 11
+	maxNameLength        = 11 // of VPCs, Externals and IPv4Namespaces
 	maxSubnets           = 20
 	maxSubnetPrefixLen   = 30
 	maxHostBGPExtra      = 100
@@ -55,7 +55,7 @@ var Modes = []string{"", "l3vni", "l3flat"}
 // VPC is a virtual private cloud: subnets with their VLANs and DHCP.
 var VPC = &kinds.Kind{
 	TypeName: "vpc", ListTypeName: "vpcs",
-	Group: Group, Version: Version, Kind: "VPC", Plural: "vpcs", Namespace: meta.Namespace,
+	Group: Group, Version: Version, Kind: "VPC", Plural: "vpcs", Namespace: meta.Namespace, NameMaxLength: maxNameLength,
 	ServerLabel: meta.ServerLabel,
 	Description: "A Hedgehog VPC (`vpcs.vpc.githedgehog.com/v1beta1`): an isolated network of 1 to 20 subnets, each with its " +
 		"own VLAN and optionally Hedgehog's DHCP server or a DHCP relay. The subnets take their prefixes from an IPv4 namespace " +

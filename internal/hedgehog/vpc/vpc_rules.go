@@ -22,7 +22,7 @@ func checkVPC(name string, spec map[string]any) []kinds.Problem {
 	out := dropped(spec)
 	stored, _ := cloneSpec(spec).(map[string]any)
 	defaultVPC(stored)
-	out = append(out, meta.NameAtMost(name, maxVPCNameLength)...)
+	out = append(out, meta.NameAtMost(name, maxNameLength)...)
 	if strings.HasPrefix(name, ExtPrefix) {
 		out = append(out, meta.Problem(fmt.Sprintf("vpc name cannot start with '%s': %s", ExtPrefix, name), "metadata", "name"))
 	}

@@ -36,7 +36,7 @@ var VLANNamespace = &kinds.Kind{
 			Elem: &kinds.Attr{Type: kinds.Object, Attrs: []kinds.Attr{
 				{Name: "from", JSON: "from", Type: kinds.Int64, Required: true, Description: "The first VLAN of the range, 1 to 4094.",
 					Int64: []validator.Int64{int64validator.Between(1, 4094)}},
-				{Name: "to", JSON: "to", Type: kinds.Int64, OmitZero: true,
+				{Name: "to", JSON: "to", Type: kinds.Int64, OmitZero: true, Computed: true,
 					Description: "The last VLAN of the range, 1 to 4094 and not below `from`. Left out, the range is the one VLAN `from`.",
 					Int64:       []validator.Int64{int64validator.Between(1, 4094)}},
 			}}},

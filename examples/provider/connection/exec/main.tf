@@ -3,7 +3,8 @@
 terraform {
   required_providers {
     hedgehog = {
-      source = "hedgehog-terraform/hedgehog"
+      source  = "hedgehog-terraform/hedgehog"
+      version = "~> 0.1"
     }
   }
 }

@@ -4,7 +4,8 @@
 terraform {
   required_providers {
     hedgehog = {
-      source = "hedgehog-terraform/hedgehog"
+      source  = "hedgehog-terraform/hedgehog"
+      version = "~> 0.1"
     }
   }
 }

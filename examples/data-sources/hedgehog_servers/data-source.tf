@@ -1,0 +1,5 @@
+data "hedgehog_servers" "all" {}
+
+output "servers" {
+  value = data.hedgehog_servers.all.names
+}

@@ -1,0 +1,4 @@
+import {
+  to = hedgehog_crds.this
+  id = "hedgehog-crds"
+}

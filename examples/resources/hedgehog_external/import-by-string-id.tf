@@ -1,0 +1,4 @@
+import {
+  to = hedgehog_external.isp
+  id = "isp"
+}

@@ -1,0 +1,4 @@
+import {
+  to = hedgehog_fabric.dc1
+  id = "hedgehog-system/dc1"
+}

@@ -1,0 +1,4 @@
+import {
+  to = hedgehog_ipv4_namespace.lab
+  id = "lab"
+}

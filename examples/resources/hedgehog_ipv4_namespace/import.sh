@@ -1,0 +1,1 @@
+terraform import hedgehog_ipv4_namespace.lab lab

@@ -1,0 +1,4 @@
+import {
+  to = hedgehog_switch.leaf_01
+  id = "leaf-01"
+}

@@ -1,0 +1,4 @@
+import {
+  to = hedgehog_vlan_namespace.lab
+  id = "lab"
+}

@@ -1,0 +1,4 @@
+import {
+  to = hedgehog_vpc.vpc_01
+  id = "vpc-01"
+}

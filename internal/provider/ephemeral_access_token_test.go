@@ -1,3 +1,7 @@
+// The acceptance tests of hedgehog_access_token (longer than most files: the
+// test that proves the token never reaches a plan file or the state runs the
+// real CLI through a recording proxy and reads the saved plans' archives).
+
 package provider_test
 
 import (

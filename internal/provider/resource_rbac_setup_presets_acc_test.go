@@ -1,3 +1,9 @@
+// The acceptance tests of hedgehog_rbac_setup's presets, one per preset
+// (longer than most files: each preset's test holds the configuration a
+// client of that job would write, what the account may do and what it is
+// refused), and the harness they share: the service account's own provider
+// block, clients with its token, access reviews.
+
 package provider_test
 
 import (

@@ -1,3 +1,8 @@
+// The acceptance tests of hedgehog_rbac_setup's lifecycle — scopes, token
+// types, adoption, repair, in-place changes — with the checks of what the
+// default preset grants (longer than most files: each case checks the
+// cluster through the account's own token, not only the state).
+
 package provider_test
 
 import (

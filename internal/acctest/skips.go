@@ -18,8 +18,9 @@ const (
 	SkipWebhookHostUnknown = "HEDGEHOG_ACC_KUBECONFIG: the harness cannot tell on which address the cluster's API server " +
 		"reaches this process"
 	SkipStartsControlPlane = testcluster.SkipStartsControlPlane
+	SkipNoEphemeral        = "ephemeral resources need OpenTofu 1.11 or Terraform 1.10 or later"
 )
 
 // SkipReasons are the reasons above: a skip's message starts with one.
 var SkipReasons = []string{SkipNoAcceptance, SkipNeedLocal, SkipNeedKind, SkipCountsNodes, SkipNoClientCert,
-	SkipEgressAllowed, SkipWebhookHostUnknown, SkipStartsControlPlane}
+	SkipEgressAllowed, SkipWebhookHostUnknown, SkipStartsControlPlane, SkipNoEphemeral}

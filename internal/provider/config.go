@@ -155,6 +155,7 @@ func setting(v types.String, env, def string) string {
 func setData(resp *provider.ConfigureResponse, cfg *kinds.Config) {
 	resp.ResourceData = cfg
 	resp.DataSourceData = cfg
+	resp.EphemeralResourceData = cfg
 }
 
 func logRequest(ctx context.Context, msg string, fields map[string]any) {

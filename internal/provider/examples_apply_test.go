@@ -158,6 +158,8 @@ var notApplied = map[string]string{
 	"provider/connection/in-cluster":      "it runs in a pod",
 	"provider/connection/terraform-cloud": "it reads its connection from a workspace's variables",
 	"tenant/modules/tenant":               "the tenant example applies it",
+	"ephemeral-resources/hedgehog_access_token": "it needs OpenTofu 1.11 or Terraform 1.10; TestAccAccessToken_feedsProvider " +
+		"and _neverStored apply the same setup, ephemeral token and provider block",
 }
 
 // Every example is applied (or says why not) on the stand-in, on a fabric

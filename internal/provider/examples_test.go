@@ -67,6 +67,9 @@ func TestAccExamples(t *testing.T) {
 			continue
 		}
 		t.Run(rel, func(t *testing.T) {
+			if strings.HasPrefix(filepath.ToSlash(rel), "ephemeral-resources/") {
+				needsEphemeral(t)
+			}
 			work := acctest.CopyDir(t, dir)
 			if !strings.Contains(readAll(t, work), "required_providers") {
 				// Resource and data-source examples are fragments: give

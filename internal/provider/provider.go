@@ -10,6 +10,7 @@ import (
 
 	"github.com/go-logr/logr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"k8s.io/klog/v2"
@@ -73,7 +74,10 @@ type hedgehogProvider struct {
 	cached *cachedClient
 }
 
-var _ provider.Provider = (*hedgehogProvider)(nil)
+var (
+	_ provider.Provider                       = (*hedgehogProvider)(nil)
+	_ provider.ProviderWithEphemeralResources = (*hedgehogProvider)(nil)
+)
 
 func (p *hedgehogProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
 	resp.TypeName = "hedgehog"
@@ -88,6 +92,10 @@ func (p *hedgehogProvider) Resources(context.Context) []func() resource.Resource
 		}
 	}
 	return out
+}
+
+func (p *hedgehogProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{NewAccessTokenEphemeralResource}
 }
 
 func (p *hedgehogProvider) DataSources(context.Context) []func() datasource.DataSource {

@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	rbacv1 "k8s.io/api/rbac/v1"
 
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/kinds"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/rbac"
@@ -96,13 +95,13 @@ func (r *rbacResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		}
 	}
 	if obs.Rules != nil {
-		list := make([]ruleModel, 0, len(obs.Rules))
-		for _, r := range obs.Rules {
-			list = append(list, ruleModel{APIGroups: r.APIGroups, Resources: r.Resources, Verbs: r.Verbs, ResourceNames: r.ResourceNames})
-		}
-		v, d := types.ListValueFrom(ctx, ruleType, list)
+		v, d := types.ListValueFrom(ctx, ruleType, toRuleModels(obs.Rules))
 		resp.Diagnostics.Append(d...)
-		state.Rules = v
+		state.RoleRules = v
+		if imported {
+			r.importedRules(ctx, &state, obs.Rules, &resp.Diagnostics)
+			s.ObjectsNamespace = state.ObjectsNamespace.ValueString()
+		}
 	}
 	r.fill(ctx, s, &state, obs.UIDs, &resp.Diagnostics)
 	if !resp.Diagnostics.HasError() {
@@ -152,7 +151,8 @@ func (r *rbacResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 func (r *rbacResource) setup(m rbacModel) *rbac.Setup {
 	s := &rbac.Setup{Client: r.cfg.Client, FieldManager: r.cfg.FieldManager, Namespace: m.Namespace.ValueString(),
 		ServiceAccount: m.ServiceAccountName.ValueString(), Role: m.RoleName.ValueString(), Scope: m.Scope.ValueString(),
-		TokenType: m.TokenType.ValueString(), Labels: map[string]string{kinds.ManagedLabel: "true"}}
+		ObjectsNamespace: m.ObjectsNamespace.ValueString(), TokenType: m.TokenType.ValueString(),
+		Labels: map[string]string{kinds.ManagedLabel: "true"}}
 	for k, v := range m.Labels.Elements() {
 		if str, ok := v.(types.String); ok {
 			s.Labels[k] = str.ValueString()
@@ -161,20 +161,33 @@ func (r *rbacResource) setup(m rbacModel) *rbac.Setup {
 	return s
 }
 
+// uidOf is the UID a state keeps for a part; empty when it has none.
+func uidOf(m *rbacModel, part string) string {
+	if v, ok := m.ObjectUIDs.Elements()[part].(types.String); ok {
+		return v.ValueString()
+	}
+	return ""
+}
+
 // reconcile creates or updates every part and returns the state; after a
 // failure it returns what exists so far (nil when nothing does).
 func (r *rbacResource) reconcile(ctx context.Context, s *rbac.Setup, plan rbacModel, prior *rbacModel, diags *diag.Diagnostics) *rbacModel {
 	want := rbac.Want{CreateNamespace: plan.CreateNamespace.ValueBool(), TokenSeconds: plan.TokenExpirationSeconds.ValueInt64()}
 	var rules []ruleModel
-	diags.Append(plan.Rules.ElementsAs(ctx, &rules, false)...)
-	for _, r := range rules {
-		want.Rules = append(want.Rules, rbacv1.PolicyRule{APIGroups: r.APIGroups, Resources: r.Resources, Verbs: r.Verbs,
-			ResourceNames: r.ResourceNames})
-	}
-	if prior != nil && prior.Token.ValueString() != "" && prior.TokenExpirationSeconds.Equal(plan.TokenExpirationSeconds) &&
-		!tokenDue(prior, plan.TokenRenewalPercent.ValueInt64(), r.now()) {
-		want.Keep = &rbac.BoundToken{Value: prior.Token.ValueString(), ExpiresAt: prior.TokenExpiresAt.ValueString(),
-			ServiceAccountUID: prior.ServiceAccountUID.ValueString()}
+	diags.Append(plan.RoleRules.ElementsAs(ctx, &rules, false)...)
+	want.Rules = toPolicyRules(rules)
+	if prior != nil {
+		if prior.Token.ValueString() != "" && prior.TokenType.Equal(plan.TokenType) &&
+			prior.TokenExpirationSeconds.Equal(plan.TokenExpirationSeconds) &&
+			!tokenDue(prior, plan.TokenRenewalPercent.ValueInt64(), r.now()) {
+			want.Keep = &rbac.BoundToken{Value: prior.Token.ValueString(), ExpiresAt: prior.TokenExpiresAt.ValueString()}
+		}
+		if prior.TokenType.ValueString() == rbac.TokenSecret {
+			want.DropSecretUID = uidOf(prior, "token_secret")
+		}
+		if old := r.setup(*prior); old.Scope == rbac.ScopeNamespace {
+			want.OldRole = &rbac.RoleRef{Namespace: old.RoleNS(), RoleUID: uidOf(prior, "role"), BindingUID: uidOf(prior, "role_binding")}
+		}
 	}
 
 	res, err := s.Reconcile(ctx, want)
@@ -196,6 +209,11 @@ func (r *rbacResource) reconcile(ctx context.Context, s *rbac.Setup, plan rbacMo
 	}
 	if res == nil {
 		return nil
+	}
+	if ng := res.NotGranted; ng != nil {
+		diags.AddWarning("Role Not Yet in Force", fmt.Sprintf(
+			"The role and binding of %s were written, but %s. A client that uses the token now may be refused until the "+
+				"API server's authorizer catches up; if it never does, check the cluster's authorization webhooks.", s.Subject(), ng))
 	}
 
 	state := plan

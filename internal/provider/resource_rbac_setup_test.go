@@ -1,3 +1,8 @@
+// The acceptance tests of hedgehog_rbac_setup's lifecycle — scopes, token
+// types, adoption, repair, in-place changes — with the checks of what the
+// default preset grants (longer than most files: each case checks the
+// cluster through the account's own token, not only the state).
+
 package provider_test
 
 import (
@@ -48,8 +53,9 @@ func fabricObject(namespace, name string) *unstructured.Unstructured {
 	}}
 }
 
-// grants checks, through the service account's own kubeconfig, what it may
-// and may not do: with real requests and with access reviews.
+// grants checks, through the service account's own kubeconfig, what the
+// default preset (fabric-design) lets it do and not do: with real requests
+// and with access reviews.
 func grants(namespace, other string, clusterScope bool) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
 		r := s.RootModule().Resources[rbacAddr]
@@ -72,13 +78,14 @@ func grants(namespace, other string, clusterScope bool) resource.TestCheckFunc {
 		if err := dyn.Resource(acctest.FabricGVR).Namespace(namespace).Delete(ctx, name, metav1.DeleteOptions{}); err != nil {
 			return fmt.Errorf("the service account cannot delete its fabric: %w", err)
 		}
-		if _, err := typed.CoreV1().ConfigMaps(namespace).List(ctx, metav1.ListOptions{}); err != nil {
-			return fmt.Errorf("the service account cannot list configmaps: %w", err)
-		}
-		// Not granted: writing configmaps, reading namespaces.
+		// Not granted: anything of the core group (configmaps, Secrets,
+		// namespaces), other kinds of the fabric's group.
 		_, err = typed.CoreV1().ConfigMaps(namespace).Create(ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "x"}}, metav1.CreateOptions{})
 		if !apierrors.IsForbidden(err) {
 			return fmt.Errorf("creating a configmap should be forbidden, got %v", err)
+		}
+		if _, err := typed.CoreV1().Secrets(namespace).List(ctx, metav1.ListOptions{}); !apierrors.IsForbidden(err) {
+			return fmt.Errorf("listing secrets should be forbidden, got %v", err)
 		}
 		if _, err := typed.CoreV1().Namespaces().List(ctx, metav1.ListOptions{}); !apierrors.IsForbidden(err) {
 			return fmt.Errorf("listing namespaces should be forbidden, got %v", err)
@@ -92,24 +99,26 @@ func grants(namespace, other string, clusterScope bool) resource.TestCheckFunc {
 			return fmt.Errorf("in namespace scope listing fabrics in %s should be forbidden, got %v", other, err)
 		}
 		// The same, by access review.
-		for verb, want := range map[string]bool{"create": true, "delete": true, "deletecollection": true, "escalate": false} {
+		for _, c := range []struct {
+			verb, group, resource string
+			want                  bool
+		}{
+			{"create", acctest.FabricGVR.Group, "fabrics", true},
+			{"delete", acctest.FabricGVR.Group, "fabrics", true},
+			{"deletecollection", acctest.FabricGVR.Group, "fabrics", false},
+			{"create", acctest.FabricGVR.Group, "switches", false},
+			{"get", "", "secrets", false},
+		} {
 			review, err := typed.AuthorizationV1().SelfSubjectAccessReviews().Create(ctx, &authorizationv1.SelfSubjectAccessReview{
 				Spec: authorizationv1.SelfSubjectAccessReviewSpec{ResourceAttributes: &authorizationv1.ResourceAttributes{
-					Namespace: namespace, Verb: verb, Group: acctest.FabricGVR.Group, Resource: "fabrics"}},
+					Namespace: namespace, Verb: c.verb, Group: c.group, Resource: c.resource}},
 			}, metav1.CreateOptions{})
 			if err != nil {
 				return err
 			}
-			if verb != "escalate" && review.Status.Allowed != want {
-				return fmt.Errorf("access review: %s fabrics allowed=%v, want %v", verb, review.Status.Allowed, want)
+			if review.Status.Allowed != c.want {
+				return fmt.Errorf("access review: %s %s.%s allowed=%v, want %v", c.verb, c.resource, c.group, review.Status.Allowed, c.want)
 			}
-		}
-		review, err := typed.AuthorizationV1().SelfSubjectAccessReviews().Create(ctx, &authorizationv1.SelfSubjectAccessReview{
-			Spec: authorizationv1.SelfSubjectAccessReviewSpec{ResourceAttributes: &authorizationv1.ResourceAttributes{
-				Namespace: namespace, Verb: "delete", Resource: "secrets"}},
-		}, metav1.CreateOptions{})
-		if err != nil || review.Status.Allowed {
-			return fmt.Errorf("access review: deleting secrets should be denied (allowed=%v, err=%v)", review != nil && review.Status.Allowed, err)
 		}
 		return nil
 	}
@@ -125,12 +134,15 @@ func TestAccRBACSetup_clusterScopeSecretToken(t *testing.T) {
 		CheckDestroy:             rbacGone(ns, sa, true, true),
 		Steps: []resource.TestStep{
 			{
-				Config: rbacConfig(ns, sa, ""),
+				Config: rbacConfig(ns, sa, `token_type = "secret"`),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(rbacAddr, tfjsonpath.New("namespace_created"), knownvalue.Bool(true)),
 					statecheck.ExpectKnownValue(rbacAddr, tfjsonpath.New("secret_name"), knownvalue.StringExact(sa+"-token")),
+					statecheck.ExpectKnownValue(rbacAddr, tfjsonpath.New("token_expires_at"), knownvalue.StringExact("")),
 					statecheck.ExpectKnownValue(rbacAddr, tfjsonpath.New("host"), knownvalue.StringExact(acctest.C.REST.Host)),
-					statecheck.ExpectKnownValue(rbacAddr, tfjsonpath.New("rules"), knownvalue.ListSizeExact(4)),
+					statecheck.ExpectKnownValue(rbacAddr, tfjsonpath.New("preset"), knownvalue.StringExact("fabric-design")),
+					statecheck.ExpectKnownValue(rbacAddr, tfjsonpath.New("role_rules"), knownvalue.ListSizeExact(2)),
+					statecheck.ExpectKnownValue(rbacAddr, tfjsonpath.New("objects_namespace"), knownvalue.StringExact(ns)),
 				},
 				Check: resource.ComposeTestCheckFunc(
 					grants(ns, other, true),
@@ -262,4 +274,72 @@ func TestAccRBACSetup_otherCombinations(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestAccRBACSetup_changesInPlace: leaving the legacy Secret token deletes
+// the Secret, which revokes its token, and a new objects_namespace moves the
+// Role and RoleBinding — both without replacing the service account.
+func TestAccRBACSetup_changesInPlace(t *testing.T) {
+	acctest.PreCheck(t)
+	ns := acctest.Namespace(t)
+	sa := acctest.Name("sa")
+	ctx := context.Background()
+	var secretToken, uid string
+	config := func(lines string) string {
+		return rbacConfig(ns, sa, "preset = \"viewer\"\n  scope = \"namespace\"\n"+lines)
+	}
+	roleIn := func(namespace string, want bool) error {
+		_, err := acctest.C.Typed.RbacV1().Roles(namespace).Get(ctx, sa, metav1.GetOptions{})
+		_, bErr := acctest.C.Typed.RbacV1().RoleBindings(namespace).Get(ctx, sa, metav1.GetOptions{})
+		if want && (err != nil || bErr != nil) || !want && (!apierrors.IsNotFound(err) || !apierrors.IsNotFound(bErr)) {
+			return fmt.Errorf("role and binding in %s: %v, %v (want them there: %v)", namespace, err, bErr, want)
+		}
+		return nil
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories,
+		CheckDestroy:             rbacGone(ns, sa, false, false),
+		Steps: []resource.TestStep{
+			{
+				Config: config(`token_type = "secret"`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(rbacAddr, tfjsonpath.New("objects_namespace"), knownvalue.StringExact("default")),
+				},
+				Check: func(s *terraform.State) error {
+					attrs := s.RootModule().Resources[rbacAddr].Primary.Attributes
+					secretToken, uid = attrs["token"], attrs["service_account_uid"]
+					return roleIn("default", true)
+				},
+			},
+			{
+				Config: config("token_type = \"bound\"\n  objects_namespace = \"" + ns + "\""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(rbacAddr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(rbacAddr, tfjsonpath.New("secret_name"), knownvalue.StringExact("")),
+					statecheck.ExpectKnownValue(rbacAddr, tfjsonpath.New("object_uids"), knownvalue.MapSizeExact(4)),
+				},
+				Check: func(s *terraform.State) error {
+					if got := s.RootModule().Resources[rbacAddr].Primary.Attributes["service_account_uid"]; got != uid {
+						return fmt.Errorf("the service account was replaced (%s, was %s)", got, uid)
+					}
+					if _, err := acctest.C.Typed.CoreV1().Secrets(ns).Get(ctx, sa+"-token", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+						return fmt.Errorf("the token Secret should be gone: %v", err)
+					}
+					// The Secret's token is revoked: the API server no longer
+					// knows it.
+					cfg := rest.CopyConfig(acctest.C.REST)
+					cfg.BearerToken, cfg.CertData, cfg.KeyData, cfg.CertFile, cfg.KeyFile = secretToken, nil, nil, "", ""
+					_, err := kubernetes.NewForConfigOrDie(cfg).AuthorizationV1().SelfSubjectAccessReviews().Create(ctx,
+						&authorizationv1.SelfSubjectAccessReview{Spec: authorizationv1.SelfSubjectAccessReviewSpec{
+							ResourceAttributes: &authorizationv1.ResourceAttributes{Verb: "get", Resource: "pods"}}}, metav1.CreateOptions{})
+					if !apierrors.IsUnauthorized(err) {
+						return fmt.Errorf("the deleted Secret's token should be refused (401), got %v", err)
+					}
+					return expectAll(roleIn(ns, true), roleIn("default", false))
+				},
+			},
+		},
+	})
 }

@@ -14,6 +14,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
 	corev1ac "k8s.io/client-go/applyconfigurations/core/v1"
 	rbacv1ac "k8s.io/client-go/applyconfigurations/rbac/v1"
 )
@@ -26,16 +27,26 @@ type Want struct {
 	// TokenSeconds is the lifetime of a new bound token.
 	TokenSeconds int64
 	// Keep is a bound token still good enough to keep; it is kept when the
-	// service account it was issued for is still the same object. Nil
-	// requests a new one.
+	// service account it was issued for (its claims say) is still the same
+	// object. Nil requests a new one.
 	Keep *BoundToken
+	// DropSecretUID is the UID of the token Secret of a setup that no
+	// longer uses one: it is deleted, which revokes its long-lived token.
+	DropSecretUID string
+	// OldRole is the Role and RoleBinding of a namespace-scoped setup whose
+	// objects namespace changed: they are deleted once the new ones exist.
+	OldRole *RoleRef
 }
 
 // BoundToken is a bound token issued before.
 type BoundToken struct {
-	Value             string
-	ExpiresAt         string // RFC 3339
-	ServiceAccountUID string
+	Value     string
+	ExpiresAt string // RFC 3339
+}
+
+// RoleRef names a namespaced Role and RoleBinding of a setup by UID.
+type RoleRef struct {
+	Namespace, RoleUID, BindingUID string
 }
 
 // Result is what Reconcile made, as far as it went.
@@ -46,6 +57,9 @@ type Result struct {
 	NamespaceCreated bool
 	// Token is nil until a token is there.
 	Token *Token
+	// NotGranted is set when the API server did not yet grant what the
+	// role says when Reconcile returned.
+	NotGranted *NotGrantedError
 }
 
 // Token is the service account's token.
@@ -108,10 +122,21 @@ func (s *Setup) Reconcile(ctx context.Context, want Want) (*Result, error) {
 	if err := s.applyRole(ctx, want.Rules, res, apply); err != nil {
 		return res, err
 	}
+	if err := s.dropOld(ctx, want); err != nil {
+		return res, err
+	}
 
 	ctx, cancel := context.WithTimeout(ctx, Timeout)
 	defer cancel()
-	if s.TokenType == TokenSecret {
+	if err := s.waitGranted(ctx, want.Rules); err != nil {
+		if !errors.As(err, &res.NotGranted) {
+			return res, err
+		}
+	}
+	switch s.TokenType {
+	case TokenNone:
+		return res, nil
+	case TokenSecret:
 		secret, err := core.Secrets(s.Namespace).Apply(ctx, corev1ac.Secret(s.SecretName(), s.Namespace).WithLabels(s.Labels).
 			WithType(corev1.SecretTypeServiceAccountToken).
 			WithAnnotations(map[string]string{corev1.ServiceAccountNameKey: s.ServiceAccount}), apply)
@@ -127,18 +152,57 @@ func (s *Setup) Reconcile(ctx context.Context, want Want) (*Result, error) {
 		return res, nil
 	}
 
-	if k := want.Keep; k != nil && k.ServiceAccountUID == string(sa.UID) {
-		res.Token = &Token{Value: k.Value, ExpiresAt: k.ExpiresAt}
-		return res, nil
+	if k := want.Keep; k != nil {
+		if c, err := ReadClaims(k.Value); err == nil && c.ServiceAccountUID == string(sa.UID) {
+			res.Token = &Token{Value: k.Value, ExpiresAt: k.ExpiresAt}
+			return res, nil
+		}
 	}
-	seconds := want.TokenSeconds
-	tr, err := core.ServiceAccounts(s.Namespace).CreateToken(ctx, s.ServiceAccount,
-		&authenticationv1.TokenRequest{Spec: authenticationv1.TokenRequestSpec{ExpirationSeconds: &seconds}}, metav1.CreateOptions{})
+	token, err := s.RequestToken(ctx, want.TokenSeconds, nil)
 	if err != nil {
-		return res, apiError(err, "create", "TokenRequest", "serviceaccounts/token", s.Namespace, s.ServiceAccount)
+		return res, err
 	}
-	res.Token = &Token{Value: tr.Status.Token, ExpiresAt: tr.Status.ExpirationTimestamp.UTC().Format(time.RFC3339)}
+	res.Token = token
 	return res, nil
+}
+
+// RequestToken issues a TokenRequest token for the service account, valid
+// for seconds (the API server may shorten it) and for the audiences (none:
+// the API server's own).
+func (s *Setup) RequestToken(ctx context.Context, seconds int64, audiences []string) (*Token, error) {
+	tr, err := s.Client.Typed.CoreV1().ServiceAccounts(s.Namespace).CreateToken(ctx, s.ServiceAccount,
+		&authenticationv1.TokenRequest{Spec: authenticationv1.TokenRequestSpec{ExpirationSeconds: &seconds, Audiences: audiences}},
+		metav1.CreateOptions{})
+	if err != nil {
+		return nil, apiError(err, "create", "TokenRequest", "serviceaccounts/token", s.Namespace, s.ServiceAccount)
+	}
+	return &Token{Value: tr.Status.Token, ExpiresAt: tr.Status.ExpirationTimestamp.UTC().Format(time.RFC3339)}, nil
+}
+
+// dropOld deletes what a changed setup no longer uses: the token Secret and
+// a Role and RoleBinding left in the former objects namespace. Each goes
+// only while it is still the object this setup made (by UID).
+func (s *Setup) dropOld(ctx context.Context, want Want) error {
+	core, rbac := s.Client.Typed.CoreV1(), s.Client.Typed.RbacV1()
+	only := func(uid string) metav1.DeleteOptions {
+		u := types.UID(uid)
+		return metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &u}}
+	}
+	gone := func(err error) bool { return err == nil || apierrors.IsNotFound(err) || apierrors.IsConflict(err) }
+	if want.DropSecretUID != "" && s.TokenType != TokenSecret {
+		if err := core.Secrets(s.Namespace).Delete(ctx, s.SecretName(), only(want.DropSecretUID)); !gone(err) {
+			return apiError(err, "delete", "Secret", "secrets", s.Namespace, s.SecretName())
+		}
+	}
+	if o := want.OldRole; o != nil && o.Namespace != s.RoleNS() {
+		if err := rbac.RoleBindings(o.Namespace).Delete(ctx, s.Role, only(o.BindingUID)); !gone(err) {
+			return apiError(err, "delete", "RoleBinding", "rolebindings.rbac.authorization.k8s.io", o.Namespace, s.Role)
+		}
+		if err := rbac.Roles(o.Namespace).Delete(ctx, s.Role, only(o.RoleUID)); !gone(err) {
+			return apiError(err, "delete", "Role", "roles.rbac.authorization.k8s.io", o.Namespace, s.Role)
+		}
+	}
+	return nil
 }
 
 // applyRole applies the role and its binding to the service account.
@@ -165,16 +229,17 @@ func (s *Setup) applyRole(ctx context.Context, rules []rbacv1.PolicyRule, res *R
 		res.UIDs["role_binding"] = string(binding.UID)
 		return nil
 	}
-	role, err := rbac.Roles(s.Namespace).Apply(ctx, rbacv1ac.Role(s.Role, s.Namespace).WithLabels(s.Labels).WithRules(policy...), apply)
+	ns := s.RoleNS()
+	role, err := rbac.Roles(ns).Apply(ctx, rbacv1ac.Role(s.Role, ns).WithLabels(s.Labels).WithRules(policy...), apply)
 	if err != nil {
-		return apiError(err, "create", "Role", "roles.rbac.authorization.k8s.io", s.Namespace, s.Role)
+		return apiError(err, "create", "Role", "roles.rbac.authorization.k8s.io", ns, s.Role)
 	}
 	res.UIDs["role"] = string(role.UID)
-	binding, err := rbac.RoleBindings(s.Namespace).Apply(ctx, rbacv1ac.RoleBinding(s.Role, s.Namespace).WithLabels(s.Labels).
+	binding, err := rbac.RoleBindings(ns).Apply(ctx, rbacv1ac.RoleBinding(s.Role, ns).WithLabels(s.Labels).
 		WithRoleRef(rbacv1ac.RoleRef().WithAPIGroup(rbacv1.GroupName).WithKind("Role").WithName(s.Role)).
 		WithSubjects(subject), apply)
 	if err != nil {
-		return apiError(err, "create", "RoleBinding", "rolebindings.rbac.authorization.k8s.io", s.Namespace, s.Role)
+		return apiError(err, "create", "RoleBinding", "rolebindings.rbac.authorization.k8s.io", ns, s.Role)
 	}
 	res.UIDs["role_binding"] = string(binding.UID)
 	return nil

@@ -74,10 +74,11 @@ func (s *Setup) Destroy(ctx context.Context, ours []string, deleteNamespace, for
 		add("ClusterRole", "clusterroles.rbac.authorization.k8s.io", "", s.Role,
 			func() error { return rbac.ClusterRoles().Delete(ctx, s.Role, opts) })
 	} else {
-		add("RoleBinding", "rolebindings.rbac.authorization.k8s.io", s.Namespace, s.Role,
-			func() error { return rbac.RoleBindings(s.Namespace).Delete(ctx, s.Role, opts) })
-		add("Role", "roles.rbac.authorization.k8s.io", s.Namespace, s.Role,
-			func() error { return rbac.Roles(s.Namespace).Delete(ctx, s.Role, opts) })
+		ns := s.RoleNS()
+		add("RoleBinding", "rolebindings.rbac.authorization.k8s.io", ns, s.Role,
+			func() error { return rbac.RoleBindings(ns).Delete(ctx, s.Role, opts) })
+		add("Role", "roles.rbac.authorization.k8s.io", ns, s.Role,
+			func() error { return rbac.Roles(ns).Delete(ctx, s.Role, opts) })
 	}
 	if s.TokenType == TokenSecret {
 		add("Secret", "secrets", s.Namespace, s.SecretName(),

@@ -1,7 +1,8 @@
 // Package rbac does the Kubernetes side of an access setup for a fabric
 // client (the NetBox Hedgehog plugin or any GitOps tool): a namespace, a
-// service account, a role and its binding (cluster-wide or in the namespace),
-// a token, and a kubeconfig that carries them.
+// service account, a role and its binding (cluster-wide, or in the namespace
+// of the objects it grants access to), a token, and a kubeconfig that
+// carries them; and the least-privilege presets of rules (presets.go).
 //
 // It knows nothing of Terraform: hedgehog_rbac_setup maps its attributes to a
 // Setup, calls Reconcile, Read and Destroy, and turns the results and errors
@@ -27,8 +28,9 @@ import (
 const (
 	ScopeCluster   = "cluster"   // ClusterRole and ClusterRoleBinding
 	ScopeNamespace = "namespace" // Role and RoleBinding
-	TokenSecret    = "secret"    // a service-account-token Secret, filled by the token controller
+	TokenSecret    = "secret"    // a service-account-token Secret, filled by the token controller; never expires
 	TokenBound     = "bound"     // a TokenRequest token that expires
+	TokenNone      = "none"      // no token: tokens come from elsewhere (an ephemeral resource)
 )
 
 // Timeout bounds waiting for the token controller and for a namespace to be
@@ -46,15 +48,33 @@ type Setup struct {
 	Namespace      string
 	ServiceAccount string
 	// Role names the role and its binding.
-	Role      string
-	Scope     string
-	TokenType string
+	Role  string
+	Scope string
+	// ObjectsNamespace is the namespace of the objects the role grants
+	// access to: in namespace scope the Role and RoleBinding go there, and
+	// the kubeconfig names it. Empty means Namespace.
+	ObjectsNamespace string
+	TokenType        string
 	// Labels go on every object the setup writes.
 	Labels map[string]string
 }
 
 // SecretName is the token Secret's name.
 func (s *Setup) SecretName() string { return s.ServiceAccount + "-token" }
+
+// RoleNS is the namespace of the objects, and of the Role and RoleBinding
+// in namespace scope.
+func (s *Setup) RoleNS() string {
+	if s.ObjectsNamespace == "" {
+		return s.Namespace
+	}
+	return s.ObjectsNamespace
+}
+
+// Subject is the user name the API server knows the service account by.
+func (s *Setup) Subject() string {
+	return "system:serviceaccount:" + s.Namespace + ":" + s.ServiceAccount
+}
 
 // Parts are the parts this setup has.
 func (s *Setup) Parts() []string {
@@ -97,10 +117,10 @@ func (s *Setup) Existing(ctx context.Context) ([]string, error) {
 			check{"ClusterRoleBinding " + s.Role, func() error { _, err := rbac.ClusterRoleBindings().Get(ctx, s.Role, get); return err }})
 	} else {
 		checks = append(checks,
-			check{fmt.Sprintf("Role %s/%s", s.Namespace, s.Role),
-				func() error { _, err := rbac.Roles(s.Namespace).Get(ctx, s.Role, get); return err }},
-			check{fmt.Sprintf("RoleBinding %s/%s", s.Namespace, s.Role),
-				func() error { _, err := rbac.RoleBindings(s.Namespace).Get(ctx, s.Role, get); return err }})
+			check{fmt.Sprintf("Role %s/%s", s.RoleNS(), s.Role),
+				func() error { _, err := rbac.Roles(s.RoleNS()).Get(ctx, s.Role, get); return err }},
+			check{fmt.Sprintf("RoleBinding %s/%s", s.RoleNS(), s.Role),
+				func() error { _, err := rbac.RoleBindings(s.RoleNS()).Get(ctx, s.Role, get); return err }})
 	}
 	if s.TokenType == TokenSecret {
 		checks = append(checks, check{fmt.Sprintf("Secret %s/%s", s.Namespace, s.SecretName()),
@@ -132,7 +152,7 @@ func Due(expiresAt string, lifetimeSeconds, percent int64, now time.Time) bool {
 
 // Kubeconfig renders a kubeconfig for the service account: the API server
 // the client talks to, the CA (or, without one, the client's own choice of
-// TLS verification), the token and the namespace.
+// TLS verification), the token and the namespace of the objects.
 func (s *Setup) Kubeconfig(token, ca string) (string, error) {
 	host := s.Client.Host
 	name := s.ServiceAccount + "@" + strings.TrimPrefix(strings.TrimPrefix(host, "https://"), "http://")
@@ -143,7 +163,7 @@ func (s *Setup) Kubeconfig(token, ca string) (string, error) {
 	}
 	cfg.Clusters[name] = cluster
 	cfg.AuthInfos[name] = &clientcmdapi.AuthInfo{Token: token}
-	cfg.Contexts[name] = &clientcmdapi.Context{Cluster: name, AuthInfo: name, Namespace: s.Namespace}
+	cfg.Contexts[name] = &clientcmdapi.Context{Cluster: name, AuthInfo: name, Namespace: s.RoleNS()}
 	cfg.CurrentContext = name
 	raw, err := clientcmd.Write(*cfg)
 	return string(raw), err

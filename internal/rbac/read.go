@@ -50,12 +50,13 @@ func (s *Setup) Read(ctx context.Context, imported bool) (*Observed, error) {
 		b, err := rbac.ClusterRoleBindings().Get(ctx, s.Role, metav1.GetOptions{})
 		found("role_binding", b, err, "ClusterRoleBinding", "clusterrolebindings.rbac.authorization.k8s.io", "", s.Role)
 	} else {
-		role, err := rbac.Roles(s.Namespace).Get(ctx, s.Role, metav1.GetOptions{})
-		if found("role", role, err, "Role", "roles.rbac.authorization.k8s.io", s.Namespace, s.Role) {
+		ns := s.RoleNS()
+		role, err := rbac.Roles(ns).Get(ctx, s.Role, metav1.GetOptions{})
+		if found("role", role, err, "Role", "roles.rbac.authorization.k8s.io", ns, s.Role) {
 			obs.Rules = role.Rules
 		}
-		b, err := rbac.RoleBindings(s.Namespace).Get(ctx, s.Role, metav1.GetOptions{})
-		found("role_binding", b, err, "RoleBinding", "rolebindings.rbac.authorization.k8s.io", s.Namespace, s.Role)
+		b, err := rbac.RoleBindings(ns).Get(ctx, s.Role, metav1.GetOptions{})
+		found("role_binding", b, err, "RoleBinding", "rolebindings.rbac.authorization.k8s.io", ns, s.Role)
 	}
 	secret, err := core.Secrets(s.Namespace).Get(ctx, s.SecretName(), metav1.GetOptions{})
 	if imported {

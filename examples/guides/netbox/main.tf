@@ -1,6 +1,10 @@
-# Fabrics declared next to NetBox: the site and the ASN come from NetBox, and
-# the NetBox Hedgehog plugin gets its Kubernetes connection from
-# hedgehog_rbac_setup. Uses the e-breuninger/netbox provider.
+# Fabrics declared next to NetBox: the site and the ASN come from NetBox.
+# The NetBox Hedgehog plugin gets a least-privilege identity in the cluster
+# and a short-lived token that reaches it through a secret store, never
+# through NetBox data and never through Terraform's state.
+# Uses the e-breuninger/netbox, hashicorp/vault and hashicorp/time providers;
+# needs OpenTofu 1.11 or Terraform 1.11 or later (ephemeral resources and
+# write-only arguments).
 terraform {
   required_providers {
     hedgehog = {
@@ -8,6 +12,12 @@ terraform {
     }
     netbox = {
       source = "e-breuninger/netbox"
+    }
+    vault = {
+      source = "hashicorp/vault"
+    }
+    time = {
+      source = "hashicorp/time"
     }
   }
 }
@@ -19,12 +29,17 @@ variable "netbox_url" {
 variable "netbox_token" {
   type      = string
   sensitive = true
+  ephemeral = true
 }
 
 provider "netbox" {
   server_url = var.netbox_url
   api_token  = var.netbox_token
 }
+
+# Vault's address and credentials come from the environment (VAULT_ADDR,
+# VAULT_TOKEN, or the run's workload identity in Terraform Cloud).
+provider "vault" {}
 
 provider "hedgehog" {
   config_path    = "~/.kube/config"
@@ -57,29 +72,35 @@ resource "hedgehog_fabric" "dc1" {
   }
 }
 
-# The plugin's identity in the cluster: least privilege, in its namespace.
+# The plugin's identity: fabrics read-write and their status read (the
+# fabric-design preset), in the fabrics' namespace only, and no token in the
+# state.
 resource "hedgehog_rbac_setup" "netbox_plugin" {
-  scope = "namespace"
+  preset     = "fabric-design"
+  scope      = "namespace"
+  token_type = "none"
 }
 
-# The plugin's Kubernetes connection settings, kept in NetBox as a config
-# context (or written into the plugin's PLUGINS_CONFIG by your deployment).
-resource "netbox_config_context" "hedgehog_kubernetes" {
-  name = "hedgehog-kubernetes"
-  data = jsonencode({
-    hedgehog = {
-      kubernetes = {
-        host           = hedgehog_rbac_setup.netbox_plugin.host
-        ca_certificate = hedgehog_rbac_setup.netbox_plugin.ca_certificate
-        token          = hedgehog_rbac_setup.netbox_plugin.token
-        namespace      = hedgehog_rbac_setup.netbox_plugin.namespace
-      }
-    }
+# A token for the plugin, issued during the run and never stored by Terraform.
+ephemeral "hedgehog_access_token" "netbox_plugin" {
+  namespace            = hedgehog_rbac_setup.netbox_plugin.namespace
+  service_account_name = hedgehog_rbac_setup.netbox_plugin.service_account_name
+  service_account_uid  = hedgehog_rbac_setup.netbox_plugin.service_account_uid
+  expiration_seconds   = 3600
+}
+
+# A new token every half hour: runs (a schedule) must come at least that often.
+resource "time_rotating" "netbox_plugin_token" {
+  rotation_minutes = 30
+}
+
+# The plugin's kubeconfig, where NetBox's deployment reads its plugin settings
+# from. Write-only: sent to Vault, kept in neither the plan nor the state.
+resource "vault_kv_secret_v2" "netbox_plugin" {
+  mount = "kv"
+  name  = "netbox/hedgehog-plugin"
+  data_json_wo = jsonencode({
+    kubeconfig = ephemeral.hedgehog_access_token.netbox_plugin.kubeconfig
   })
-}
-
-output "plugin_kubeconfig" {
-  description = "The same connection as one kubeconfig file, for plugins that take one."
-  value       = hedgehog_rbac_setup.netbox_plugin.kubeconfig
-  sensitive   = true
+  data_json_wo_version = time_rotating.netbox_plugin_token.unix
 }

@@ -54,7 +54,7 @@ func main() {
 	if *logPath != "" {
 		f, err := os.Create(*logPath)
 		if err != nil {
-			fmt.Fprintln(os.Stderr, "testreport:", err)
+			_, _ = fmt.Fprintln(os.Stderr, "testreport:", err)
 			os.Exit(2)
 		}
 		defer f.Close()
@@ -76,13 +76,13 @@ func (r *report) read(in io.Reader) bool {
 		line := sc.Bytes()
 		var ev event
 		if len(line) == 0 || line[0] != '{' || json.Unmarshal(line, &ev) != nil {
-			fmt.Fprintln(r.out, string(line))
+			_, _ = fmt.Fprintln(r.out, string(line))
 			continue
 		}
 		r.event(ev)
 	}
 	if err := sc.Err(); err != nil {
-		fmt.Fprintln(r.out, "testreport: reading the test stream:", err)
+		_, _ = fmt.Fprintln(r.out, "testreport: reading the test stream:", err)
 		return false
 	}
 	return true
@@ -94,10 +94,10 @@ func (r *report) event(ev event) {
 	case "output", "build-output":
 		r.output[key] = append(r.output[key], ev.Output)
 		if ev.Test == "" && ev.Action == "output" && closing(ev.Output) {
-			fmt.Fprint(r.out, ev.Output) // go test's own "ok"/"FAIL" line of the package
+			_, _ = fmt.Fprint(r.out, ev.Output) // go test's own "ok"/"FAIL" line of the package
 		}
 		if ev.Action == "build-output" {
-			fmt.Fprint(r.out, ev.Output)
+			_, _ = fmt.Fprint(r.out, ev.Output)
 		}
 	case "pass", "fail", "skip":
 		if ev.Test == "" {
@@ -154,9 +154,9 @@ func known(reason string) bool {
 func (r *report) summary(label string) bool {
 	ok := !r.pkgFailed && len(r.failed) == 0
 	for _, key := range r.failed {
-		fmt.Fprintf(r.out, "\n==> failed: %s\n%s", key, strings.Join(r.output[key], ""))
+		_, _ = fmt.Fprintf(r.out, "\n==> failed: %s\n%s", key, strings.Join(r.output[key], ""))
 	}
-	fmt.Fprintf(r.out, "==> %s: %d passed, %d failed, %d skipped (top-level tests)\n", label, r.counts["pass"],
+	_, _ = fmt.Fprintf(r.out, "==> %s: %d passed, %d failed, %d skipped (top-level tests)\n", label, r.counts["pass"],
 		r.counts["fail"], r.counts["skip"])
 	sort.Slice(r.skipped, func(i, j int) bool { return r.skipped[i].name < r.skipped[j].name })
 	for _, s := range r.skipped {
@@ -164,7 +164,7 @@ func (r *report) summary(label string) bool {
 		if !known(s.reason) {
 			mark, ok = "  <== NOT A KNOWN REASON (acctest.SkipReasons)", false
 		}
-		fmt.Fprintf(r.out, "    skipped %s: %s%s\n", s.name, s.reason, mark)
+		_, _ = fmt.Fprintf(r.out, "    skipped %s: %s%s\n", s.name, s.reason, mark)
 	}
 	return ok
 }

@@ -57,7 +57,7 @@ func main() {
 			_, _ = fmt.Fprintln(os.Stderr, "testreport:", err)
 			os.Exit(2)
 		}
-		defer f.Close()
+		defer func() { _ = f.Close() }()
 		in = io.TeeReader(os.Stdin, f)
 	}
 	r := &report{out: os.Stdout, output: map[string][]string{}, counts: map[string]int{}}

@@ -54,7 +54,8 @@ type Behaviour struct {
 // Behaviours are the stand-in's Hedgehog kinds.
 var Behaviours = []Behaviour{ipv4NamespaceBehaviour, vpcBehaviour, vpcAttachmentBehaviour, vpcPeeringBehaviour,
 	externalBehaviour, externalAttachmentBehaviour, externalPeeringBehaviour,
-	switchProfileBehaviour, vlanNamespaceBehaviour, switchGroupBehaviour, switchBehaviour, serverBehaviour, connectionBehaviour}
+	switchProfileBehaviour, vlanNamespaceBehaviour, switchGroupBehaviour, switchBehaviour, serverBehaviour, connectionBehaviour,
+	gatewayGroupBehaviour, gatewayBehaviour, gatewayPeeringBehaviour, vpcInfoBehaviour}
 
 // FabricConfig is the part of Hedgehog's fabric configuration that its
 // webhooks consult; DefaultFabricConfig is the virtual lab's.

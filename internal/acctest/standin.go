@@ -38,11 +38,22 @@ func InstallKinds(t *testing.T, ks ...*kinds.Kind) {
 // the real Hedgehog kinds, their webhook and the simulated agents.
 func startStandIn() (func(), error) {
 	s, err := fabricsim.StartStandIn(context.Background(), C.Dynamic, C.Typed, fabricsim.StandInOptions{
-		Host: C.WebhookHost, AgentDelay: AgentDelay, Fabric: fabricsim.DefaultFabricConfig})
+		Host: C.WebhookHost, AgentDelay: AgentDelay, Fabric: testFabric(false)})
 	if err != nil {
 		return nil, fmt.Errorf("starting the Hedgehog stand-in: %w", err)
 	}
 	return func() { _ = s.Stop(context.Background()) }, nil
+}
+
+// testFabric is the fabric configuration of the stand-ins that tests run:
+// the virtual lab's with the gateway enabled (a lab made with hhfab's
+// --gateway), so that the gateway kinds are served; gatewayOff keeps it
+// disabled, as in the default virtual lab, where Hedgehog refuses every
+// gateway object.
+func testFabric(gatewayOff bool) fabricsim.FabricConfig {
+	f := fabricsim.DefaultFabricConfig
+	f.GatewayEnabled = !gatewayOff
+	return f
 }
 
 // AgentDelay is how long the simulated switches take to apply a change.
@@ -142,9 +153,10 @@ type OwnCluster struct {
 
 // OwnOptions tune an OwnCluster: Hedgehog runs the Hedgehog stand-in;
 // SkipCRDs leaves the Fabric CRD out, for a configuration that installs it
-// (as make demo's control plane does).
+// (as make demo's control plane does); GatewayOff runs the stand-in for a
+// fabric without the gateway.
 type OwnOptions struct {
-	Hedgehog, SkipCRDs bool
+	Hedgehog, SkipCRDs, GatewayOff bool
 }
 
 // StartOwnCluster starts an OwnCluster, with the Hedgehog stand-in when
@@ -174,7 +186,7 @@ func StartOwn(t *testing.T, opts OwnOptions) *OwnCluster {
 	dyn := dynamic.NewForConfigOrDie(cfg)
 	if hedgehog {
 		s, err := fabricsim.StartStandIn(ctx, dyn, kubernetes.NewForConfigOrDie(cfg), fabricsim.StandInOptions{
-			Host: "127.0.0.1", AgentDelay: AgentDelay, Fabric: fabricsim.DefaultFabricConfig})
+			Host: "127.0.0.1", AgentDelay: AgentDelay, Fabric: testFabric(opts.GatewayOff)})
 		if err != nil {
 			t.Fatal(err)
 		}

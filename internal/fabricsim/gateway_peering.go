@@ -470,7 +470,8 @@ func insideSubnet(cidr string, subnets map[string]any) bool {
 		return false
 	}
 	for _, sn := range subnets {
-		s, _ := meta.Str(sn.(map[string]any), "subnet")
+		subnet, _ := sn.(map[string]any)
+		s, _ := meta.Str(subnet, "subnet")
 		q, err := netip.ParsePrefix(s)
 		if err == nil && q.Bits() <= p.Bits() && q.Masked().Contains(p.Addr()) {
 			return true
@@ -526,7 +527,8 @@ func gatewayInGroup(ctx context.Context, s *Store, group string) error {
 	for _, g := range gateways {
 		members, _ := meta.List(Spec(&g), "groups")
 		for _, m := range members {
-			if name, _ := meta.Str(m.(map[string]any), "name"); name == group {
+			member, _ := m.(map[string]any)
+			if name, _ := meta.Str(member, "name"); name == group {
 				return nil
 			}
 		}

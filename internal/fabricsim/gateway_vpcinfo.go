@@ -106,7 +106,10 @@ func syncVPCInfos(ctx context.Context, api dynamic.ResourceInterface, stores map
 	have := map[string]*unstructured.Unstructured{}
 	used := map[int64]bool{}
 	for _, o := range stores[gateway.VPCInfo].List() {
-		u := o.(*unstructured.Unstructured)
+		u, ok := o.(*unstructured.Unstructured)
+		if !ok {
+			continue
+		}
 		have[u.GetName()] = u
 		if vni, ok := meta.Int(Spec(u), "vni"); ok {
 			used[vni] = true
@@ -115,8 +118,8 @@ func syncVPCInfos(ctx context.Context, api dynamic.ResourceInterface, stores map
 	var errs []error
 	for _, k := range []*kinds.Kind{vpc.VPC, vpc.External} {
 		for _, o := range stores[k].List() {
-			owner := o.(*unstructured.Unstructured)
-			if owner.GetDeletionTimestamp() != nil {
+			owner, ok := o.(*unstructured.Unstructured)
+			if !ok || owner.GetDeletionTimestamp() != nil {
 				continue
 			}
 			errs = append(errs, writeVPCInfo(ctx, api, owner, have, used))
@@ -136,7 +139,8 @@ func writeVPCInfo(ctx context.Context, api dynamic.ResourceInterface, owner *uns
 	} else {
 		vpcSubnets, _ := meta.Map(Spec(owner), "subnets")
 		for sn, v := range vpcSubnets {
-			cidr, _ := meta.Str(v.(map[string]any), "subnet")
+			subnet, _ := v.(map[string]any)
+			cidr, _ := meta.Str(subnet, "subnet")
 			subnets[sn] = map[string]any{"cidr": cidr}
 		}
 	}

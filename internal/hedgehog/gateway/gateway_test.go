@@ -115,8 +115,11 @@ func TestGatewayRules(t *testing.T) {
 func TestGatewayRulesSkipUnknown(t *testing.T) {
 	s := spec(t, gw())
 	s["protocolIP"], s["vtepMAC"], s["asn"] = kinds.Unknown, kinds.Unknown, kinds.Unknown
-	s["interfaces"].(map[string]any)["enp2s1"].(map[string]any)["ips"] = kinds.Unknown
-	s["neighbors"].([]any)[0] = kinds.Unknown
+	interfaces, _ := s["interfaces"].(map[string]any)
+	enp2s1, _ := interfaces["enp2s1"].(map[string]any)
+	enp2s1["ips"] = kinds.Unknown
+	neighbors, _ := s["neighbors"].([]any)
+	neighbors[0] = kinds.Unknown
 	s["groups"] = kinds.Unknown
 	if problems := Gateway.Check("gw-01", s); len(problems) > 0 {
 		t.Fatalf("unknown values reported: %+v", problems)

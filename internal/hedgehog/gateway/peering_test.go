@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog/meta"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/kinds"
 )
 
@@ -212,8 +213,11 @@ func TestPeeringRulesSkipUnknown(t *testing.T) {
 		t.Fatalf("unknown sides reported: %+v", problems)
 	}
 	s = spec(t, withACL("{from: vpc-01, action: allow}"))
-	s["acl"].(map[string]any)["rules"].([]any)[0].(map[string]any)["from"] = kinds.Unknown
-	s["peering"].(map[string]any)["vpc-02"] = kinds.Unknown
+	rules, _ := meta.List(s, "acl", "rules")
+	first, _ := rules[0].(map[string]any)
+	first["from"] = kinds.Unknown
+	sides, _ := meta.Map(s, "peering")
+	sides["vpc-02"] = kinds.Unknown
 	if problems := GatewayPeering.Check("p", s); len(problems) > 0 {
 		t.Fatalf("unknown values reported: %+v", problems)
 	}

@@ -194,3 +194,17 @@ func StartOwn(t *testing.T, opts OwnOptions) *OwnCluster {
 	}
 	return &OwnCluster{Kubeconfig: cluster.KubeconfigPath(), Dynamic: dyn, Typed: kubernetes.NewForConfigOrDie(cfg)}
 }
+
+// Object reads an object of a Hedgehog kind from the cluster; nil when it
+// does not exist.
+func (c *OwnCluster) Object(t *testing.T, k *kinds.Kind, name string) *unstructured.Unstructured {
+	t.Helper()
+	u, err := c.Dynamic.Resource(k.GVR(nil)).Namespace(meta.Namespace).Get(context.Background(), name, metav1.GetOptions{})
+	if apierrors.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		t.Fatalf("reading %s %s: %v", k.Kind, name, err)
+	}
+	return u
+}

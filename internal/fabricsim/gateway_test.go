@@ -362,3 +362,15 @@ func TestVPCInfos(t *testing.T) {
 		}
 	}
 }
+
+// Upstream protects nothing on delete: a group its gateway and peerings
+// use, a VPC or an External a peering names go.
+func TestGatewayStandInDeletes(t *testing.T) {
+	h, _ := gwStandIn(t, true, append(append([]string{}, gwLab...),
+		gwPeering("vpc-01--internet", "{peering: {vpc-01: {expose: [{ips: [{cidr: 10.0.1.0/24}]}]}, ext.internet: {expose: [{default: true}]}}}"))...)
+	for _, obj := range []string{gwGroupDflt, gwObject("Gateway", "gw-01", gwSpec01), gwVPC01, gwInternet} {
+		if err := h.Validate(context.Background(), admissionv1.Delete, nil, gwParse(t, obj)); err != nil {
+			t.Errorf("delete %s: %v", gwParse(t, obj).GetName(), err)
+		}
+	}
+}

@@ -21,7 +21,9 @@ func TestAccGateway_planRules(t *testing.T) {
 	peer := func(body string) string {
 		return fmt.Sprintf("resource \"hedgehog_gateway_peering\" \"p\" {\n  name = \"vpc-01--vpc-02\"\n%s\n}\n", body)
 	}
-	sides := func(entries ...string) string { return "  peering = {\n    " + strings.Join(entries, "\n    ") + "\n  }" }
+	sides := func(entries ...string) string {
+		return "  peering = {\n    " + strings.Join(entries, "\n    ") + "\n  }"
+	}
 	acl := func(rule string) string { return sides(vpc1, vpc2) + "\n  acl = { rules = [" + rule + "] }" }
 	gw := func(replace ...string) string {
 		s := `resource "hedgehog_gateway" "gw" {

@@ -1,3 +1,7 @@
+// The stand-in's GatewayGroup and Gateway webhooks (longer than most files:
+// the Gateway's rules on addresses, MAC, interfaces with their PCI and
+// kernel names, neighbours and groups, then its uniqueness in the cluster).
+
 package fabricsim
 
 import (

@@ -1,3 +1,6 @@
+// Tests of the stand-in's gateway webhooks and VPCInfo controller against
+// the gateway vectors (longer than most files: one table per kind).
+
 package fabricsim
 
 import (

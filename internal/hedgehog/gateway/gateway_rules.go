@@ -1,3 +1,7 @@
+// The Gateway's defaults and plan-time rules (longer than most files:
+// addresses, MAC, interfaces with their PCI and kernel names, neighbours and
+// groups, in upstream's order and words).
+
 package gateway
 
 import (

@@ -38,11 +38,22 @@ func InstallKinds(t *testing.T, ks ...*kinds.Kind) {
 // the real Hedgehog kinds, their webhook and the simulated agents.
 func startStandIn() (func(), error) {
 	s, err := fabricsim.StartStandIn(context.Background(), C.Dynamic, C.Typed, fabricsim.StandInOptions{
-		Host: C.WebhookHost, AgentDelay: AgentDelay, Fabric: fabricsim.DefaultFabricConfig})
+		Host: C.WebhookHost, AgentDelay: AgentDelay, Fabric: testFabric(false)})
 	if err != nil {
 		return nil, fmt.Errorf("starting the Hedgehog stand-in: %w", err)
 	}
 	return func() { _ = s.Stop(context.Background()) }, nil
+}
+
+// testFabric is the fabric configuration of the stand-ins that tests run:
+// the virtual lab's with the gateway enabled (a lab made with hhfab's
+// --gateway), so that the gateway kinds are served; gatewayOff keeps it
+// disabled, as in the default virtual lab, where Hedgehog refuses every
+// gateway object.
+func testFabric(gatewayOff bool) fabricsim.FabricConfig {
+	f := fabricsim.DefaultFabricConfig
+	f.GatewayEnabled = !gatewayOff
+	return f
 }
 
 // AgentDelay is how long the simulated switches take to apply a change.
@@ -141,16 +152,16 @@ type OwnCluster struct {
 }
 
 // OwnOptions tune an OwnCluster: Hedgehog runs the Hedgehog stand-in, with
-// the fabric configuration Fabric (the virtual lab's when nil); SkipCRDs
-// leaves the Fabric CRD out, for a configuration that installs it (as make
-// demo's control plane does); AgentDelay, when set, is how long its
-// simulated switches take to apply a change (AgentDelay otherwise): long
-// enough, a test can tell an apply that waited for them from one that did
-// not.
+// the fabric configuration Fabric (the tests' own when nil: the virtual lab's
+// with the gateway on; GatewayOff turns it off); SkipCRDs leaves the Fabric
+// CRD out, for a configuration that installs it (as make demo's control plane
+// does); AgentDelay, when set, is how long its simulated switches take to
+// apply a change (AgentDelay otherwise): long enough, a test can tell an apply
+// that waited for them from one that did not.
 type OwnOptions struct {
-	Hedgehog, SkipCRDs bool
-	Fabric             *fabricsim.FabricConfig
-	AgentDelay         time.Duration
+	Hedgehog, SkipCRDs, GatewayOff bool
+	Fabric                         *fabricsim.FabricConfig
+	AgentDelay                     time.Duration
 }
 
 // StartOwnCluster starts an OwnCluster, with the Hedgehog stand-in when
@@ -183,7 +194,7 @@ func StartOwn(t *testing.T, opts OwnOptions) *OwnCluster {
 		if opts.AgentDelay > 0 {
 			delay = opts.AgentDelay
 		}
-		fabric := fabricsim.DefaultFabricConfig
+		fabric := testFabric(opts.GatewayOff)
 		if opts.Fabric != nil {
 			fabric = *opts.Fabric
 		}
@@ -195,4 +206,18 @@ func StartOwn(t *testing.T, opts OwnOptions) *OwnCluster {
 		t.Cleanup(func() { _ = s.Stop(context.Background()) })
 	}
 	return &OwnCluster{Kubeconfig: cluster.KubeconfigPath(), Dynamic: dyn, Typed: kubernetes.NewForConfigOrDie(cfg)}
+}
+
+// Object reads an object of a Hedgehog kind from the cluster; nil when it
+// does not exist.
+func (c *OwnCluster) Object(t *testing.T, k *kinds.Kind, name string) *unstructured.Unstructured {
+	t.Helper()
+	u, err := c.Dynamic.Resource(k.GVR(nil)).Namespace(meta.Namespace).Get(context.Background(), name, metav1.GetOptions{})
+	if apierrors.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		t.Fatalf("reading %s %s: %v", k.Kind, name, err)
+	}
+	return u
 }

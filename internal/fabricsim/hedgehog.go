@@ -72,7 +72,8 @@ type Behaviour struct {
 // Behaviours are the stand-in's Hedgehog kinds.
 var Behaviours = []Behaviour{ipv4NamespaceBehaviour, vpcBehaviour, vpcAttachmentBehaviour, vpcPeeringBehaviour,
 	externalBehaviour, externalAttachmentBehaviour, externalPeeringBehaviour,
-	switchProfileBehaviour, vlanNamespaceBehaviour, switchGroupBehaviour, switchBehaviour, serverBehaviour, connectionBehaviour}
+	switchProfileBehaviour, vlanNamespaceBehaviour, switchGroupBehaviour, switchBehaviour, serverBehaviour, connectionBehaviour,
+	gatewayGroupBehaviour, gatewayBehaviour, gatewayPeeringBehaviour, vpcInfoBehaviour}
 
 // Bare marks a denial that upstream returns without the webhook's prefix.
 func Bare(err error) error {

@@ -58,6 +58,7 @@ func StartStandIn(ctx context.Context, dyn dynamic.Interface, typed kubernetes.I
 		}
 	}
 	runCtx, stop := context.WithCancel(context.Background())
+	StartVPCInfos(runCtx, dyn, opts.Fabric)
 	s := &StandIn{webhook: w, stop: stop, done: make(chan struct{})}
 	go func() {
 		defer close(s.done)

@@ -68,7 +68,7 @@ func (g *generator) valueIn(a kinds.Attr, v tftypes.Value, plain bool) hclwrite.
 		sort.Strings(keys)
 		attrs := make([]hclwrite.ObjectAttrTokens, len(keys))
 		for i, k := range keys {
-			attrs[i] = hclwrite.ObjectAttrTokens{Name: hclwrite.TokensForValue(cty.StringVal(k)), Value: g.valueIn(*a.Elem, m[k], elemPlain)}
+			attrs[i] = hclwrite.ObjectAttrTokens{Name: g.key(a.Ref, k), Value: g.valueIn(*a.Elem, m[k], elemPlain)}
 		}
 		return hclwrite.TokensForObject(attrs)
 	case kinds.Object:
@@ -126,31 +126,73 @@ func freeForm(v tftypes.Value) hclwrite.Tokens {
 }
 
 // str writes a string, as a reference to the resource it names when there
-// is one: `hedgehog_switch.leaf_01.name`, or for a port
-// `"${hedgehog_switch.leaf_01.name}/E1/1"`.
+// is one: `hedgehog_switch.leaf_01.name`, for a port
+// `"${hedgehog_switch.leaf_01.name}/E1/1"`, for a prefixed name
+// `"ext.${hedgehog_external.internet.name}"`.
 func (g *generator) str(ref *kinds.Ref, s string) hclwrite.Tokens {
-	if ref == nil {
+	lead, target, rest, ok := g.target(ref, s)
+	switch {
+	case !ok:
 		return hclwrite.TokensForValue(cty.StringVal(s))
-	}
-	name, rest, isPort := s, "", false
-	if ref.Device {
-		name, rest, isPort = strings.Cut(s, "/")
-	}
-	addr, ok := g.addrs[ref.Kind+"/"+name]
-	if !ok {
-		return hclwrite.TokensForValue(cty.StringVal(s))
-	}
-	target := hclwrite.TokensForTraversal(traversal(addr + ".name"))
-	if !isPort {
+	case lead == "" && rest == "":
 		return target
 	}
-	out := hclwrite.Tokens{{Type: hclsyntax.TokenOQuote, Bytes: []byte(`"`)},
-		{Type: hclsyntax.TokenTemplateInterp, Bytes: []byte("${")}}
+	return template(lead, target, rest)
+}
+
+// key writes a map key, as a reference when it names a resource:
+// `(hedgehog_vpc.vpc_01.name)` or `"ext.${hedgehog_external.internet.name}"`.
+func (g *generator) key(ref *kinds.Ref, s string) hclwrite.Tokens {
+	lead, target, rest, ok := g.target(ref, s)
+	switch {
+	case !ok:
+		return hclwrite.TokensForValue(cty.StringVal(s))
+	case lead == "" && rest == "":
+		out := hclwrite.Tokens{{Type: hclsyntax.TokenOParen, Bytes: []byte("(")}}
+		return append(append(out, target...), &hclwrite.Token{Type: hclsyntax.TokenCParen, Bytes: []byte(")")})
+	}
+	return template(lead, target, rest)
+}
+
+// target finds the resource that a value of ref names: the reference to its
+// name, with the literal text before it (a prefix such as "ext.") and after
+// it (a port's "/E1/1").
+func (g *generator) target(ref *kinds.Ref, s string) (lead string, target hclwrite.Tokens, rest string, ok bool) {
+	if ref == nil {
+		return "", nil, "", false
+	}
+	kind, name := ref.Kind, s
+	for prefix, k := range ref.Prefixes {
+		if after, found := strings.CutPrefix(s, prefix); found {
+			kind, name, lead = k, after, prefix
+			break
+		}
+	}
+	if ref.Device {
+		if device, port, isPort := strings.Cut(name, "/"); isPort {
+			name, rest = device, "/"+port
+		}
+	}
+	addr, ok := g.addrs[kind+"/"+name]
+	if !ok {
+		return "", nil, "", false
+	}
+	return lead, hclwrite.TokensForTraversal(traversal(addr + ".name")), rest, true
+}
+
+// template writes "<lead>${<target>}<rest>".
+func template(lead string, target hclwrite.Tokens, rest string) hclwrite.Tokens {
+	out := hclwrite.Tokens{{Type: hclsyntax.TokenOQuote, Bytes: []byte(`"`)}}
+	if lead != "" {
+		out = append(out, &hclwrite.Token{Type: hclsyntax.TokenQuotedLit, Bytes: []byte(escape(lead))})
+	}
+	out = append(out, &hclwrite.Token{Type: hclsyntax.TokenTemplateInterp, Bytes: []byte("${")})
 	out = append(out, target...)
-	out = append(out, &hclwrite.Token{Type: hclsyntax.TokenTemplateSeqEnd, Bytes: []byte("}")},
-		&hclwrite.Token{Type: hclsyntax.TokenQuotedLit, Bytes: []byte(escape("/" + rest))},
-		&hclwrite.Token{Type: hclsyntax.TokenCQuote, Bytes: []byte(`"`)})
-	return out
+	out = append(out, &hclwrite.Token{Type: hclsyntax.TokenTemplateSeqEnd, Bytes: []byte("}")})
+	if rest != "" {
+		out = append(out, &hclwrite.Token{Type: hclsyntax.TokenQuotedLit, Bytes: []byte(escape(rest))})
+	}
+	return append(out, &hclwrite.Token{Type: hclsyntax.TokenCQuote, Bytes: []byte(`"`)})
 }
 
 // escape writes literal text for inside an HCL quoted template.

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog/agent"
+	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog/gateway"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog/vpc"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog/wiring"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/kinds"
@@ -13,5 +14,5 @@ import (
 
 // Kinds are the Hedgehog kinds, in the order that creates need.
 func Kinds() []*kinds.Kind {
-	return slices.Concat(wiring.Kinds, vpc.Kinds, []*kinds.Kind{agent.Agent})
+	return slices.Concat(wiring.Kinds, vpc.Kinds, gateway.Kinds, []*kinds.Kind{agent.Agent})
 }

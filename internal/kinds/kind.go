@@ -64,10 +64,10 @@ type Attr struct {
 	// absent are the same.
 	OmitZero bool
 	Default  any // int64, bool or string: optional with this default
-	// Ref, on a string attribute (or a list or set of strings), says that
-	// its value names an object of another kind: the configuration
-	// generator writes a reference to that object's resource, so that
-	// Terraform orders creates and deletes.
+	// Ref, on a string attribute (or a list or set of strings, or a map:
+	// its keys), says that its value names an object of another kind: the
+	// configuration generator writes a reference to that object's
+	// resource, so that Terraform orders creates and deletes.
 	Ref *Ref
 	// Description says what the attribute is, its default and its rules.
 	Description string
@@ -85,6 +85,10 @@ type Ref struct {
 	// Device: the value is "<name>/<rest>" (a port such as leaf-01/E1/1),
 	// and only the part before the first "/" names the object.
 	Device bool
+	// Prefixes: a value that starts with one of these keys names an object
+	// of the kind it maps to by the rest of the value (a gateway peering's
+	// side "ext.<name>" names an External); other values name a Kind.
+	Prefixes map[string]string
 }
 
 // StringElem, BoolElem and Int64Elem are element declarations for lists,
@@ -108,6 +112,8 @@ type Kind struct {
 	// Namespace, when set, is the only namespace the API accepts for this
 	// kind; otherwise objects go in the provider's namespace.
 	Namespace string
+	// NamespaceMessage is the API's own refusal of another namespace.
+	NamespaceMessage string
 	// NameRules are more plan-time rules for the object's name.
 	NameRules []validator.String
 	// NameMaxLength, when set, is the API's own bound on the name's length

@@ -47,6 +47,9 @@ func (r *Resource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest,
 	}
 	if k.Default != nil && !req.Plan.Raw.IsFullyKnown() {
 		r.predict(config, plan, &resp.Diagnostics)
+		if prior != nil && unchanged(prior, plan) {
+			keepServerMeta(prior, plan)
+		}
 	}
 	if k.RequiresReplace != nil && prior != nil && prior["uid"].IsKnown() && !prior["uid"].IsNull() {
 		before, err1 := k.specJSON(prior, true)

@@ -34,6 +34,9 @@ func (k *Kind) resourceSchema() rschema.Schema {
 	if k.Namespace != "" {
 		namespaceDoc = fmt.Sprintf("The namespace of the object: always `%s`, the only namespace the %s API accepts.", k.Namespace, k.Kind)
 		namespaceRules = []validator.String{stringvalidator.OneOf(k.Namespace)}
+		if k.NamespaceMessage != "" {
+			namespaceRules = []validator.String{onlyNamespace{k.Namespace, k.NamespaceMessage}}
+		}
 	}
 	attrs := map[string]rschema.Attribute{
 		"id": rschema.StringAttribute{

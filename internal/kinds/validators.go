@@ -122,3 +122,19 @@ func (v duration) ValidateString(ctx context.Context, req validator.StringReques
 			fmt.Sprintf("Attribute %s: %q %s.", req.Path, req.ConfigValue.ValueString(), v.Description(ctx)))
 	}
 }
+
+// onlyNamespace refuses every namespace but one, in the API's own words.
+type onlyNamespace struct{ namespace, message string }
+
+func (v onlyNamespace) Description(context.Context) string {
+	return fmt.Sprintf("must be %q", v.namespace)
+}
+func (v onlyNamespace) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v onlyNamespace) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || req.ConfigValue.ValueString() == v.namespace {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Invalid Namespace", fmt.Sprintf("Attribute %s: %q is not %q: %s.",
+		req.Path, req.ConfigValue.ValueString(), v.namespace, v.message))
+}

@@ -1,0 +1,1 @@
+terraform import hedgehog_gateway.gw_01 gw-01

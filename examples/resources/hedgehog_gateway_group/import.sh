@@ -1,0 +1,1 @@
+terraform import hedgehog_gateway_group.default default

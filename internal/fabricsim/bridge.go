@@ -18,7 +18,7 @@ func declaredValidate(k *kinds.Kind) func(string, map[string]any) error {
 	}
 	return func(name string, spec map[string]any) error {
 		for _, p := range k.Check(name, spec) {
-			if !p.PlanOnly { // rules the provider adds at plan time, beyond the API's
+			if !p.PlanOnly && !p.Warning { // rules the provider adds at plan time, beyond the API's; warnings
 				return errors.New(p.Message)
 			}
 		}

@@ -182,7 +182,8 @@ func (r *Resource) ValidateConfig(_ context.Context, req resource.ValidateConfig
 	k.report(k.Check(name, spec), &resp.Diagnostics)
 }
 
-// report turns problems into attribute errors.
+// report turns problems into attribute errors, and warnings into attribute
+// warnings.
 func (k *Kind) report(problems []Problem, diags *diag.Diagnostics) {
 	for _, p := range problems {
 		at, ok := k.attrPath(p.Path)
@@ -196,6 +197,10 @@ func (k *Kind) report(problems []Problem, diags *diag.Diagnostics) {
 		}
 		if !strings.HasSuffix(detail, ".") {
 			detail += "."
+		}
+		if p.Warning {
+			diags.AddAttributeWarning(at, k.Kind+" Accepted With A Warning", detail+" Hedgehog accepts it, with this warning.")
+			continue
 		}
 		diags.AddAttributeError(at, "Invalid "+k.Kind, detail)
 	}

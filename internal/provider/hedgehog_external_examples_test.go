@@ -13,19 +13,10 @@ import (
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/acctest"
 )
 
-// externalExamplesBase is what the External examples name: the default
-// namespaces, leaf-03 and its external connection, and vpc-01.
+// externalExamplesBase is what the External examples name: leaf-03 and its
+// external connection, and vpc-01, in the default namespaces that every
+// Hedgehog installation has (the stand-in's installer creates them).
 const externalExamplesBase = `
-resource "hedgehog_vlan_namespace" "default" {
-  name   = "default"
-  ranges = [{ from = 1000, to = 2999 }]
-}
-
-resource "hedgehog_ipv4_namespace" "default" {
-  name    = "default"
-  subnets = ["10.0.0.0/16"]
-}
-
 resource "hedgehog_switch" "leaf_03" {
   name            = "leaf-03"
   role            = "border-leaf"
@@ -34,13 +25,12 @@ resource "hedgehog_switch" "leaf_03" {
   ip              = "172.30.0.10/21"
   vtep_ip         = "172.30.12.2/32"
   protocol_ip     = "172.30.8.4/32"
-  vlan_namespaces = [hedgehog_vlan_namespace.default.name]
+  vlan_namespaces = ["default"]
 }
 
 resource "hedgehog_vpc" "vpc_01" {
   name     = "vpc-01"
   subnets  = { default = { subnet = "10.0.1.0/24", vlan = 1001 } }
-  depends_on = [hedgehog_ipv4_namespace.default, hedgehog_vlan_namespace.default]
 }
 
 resource "hedgehog_connection" "leaf_03_external" {

@@ -29,6 +29,8 @@ var IPv4Namespace = &kinds.Kind{
 				"(the API server keeps them sorted, so order does not matter).", maxIPv4NamespaceSubnets),
 			Set: []validator.Set{setvalidator.SizeAtLeast(1)}},
 	},
+	// Hedgehog's installer creates the namespace default (10.0.0.0/16 in the virtual lab).
+	Preinstalled: []string{DefaultNamespace},
 	Check: func(name string, spec map[string]any) []kinds.Problem {
 		out := meta.NameAtMost(name, 11)
 		l, _ := meta.List(spec, "subnets")

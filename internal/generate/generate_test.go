@@ -47,7 +47,8 @@ func blocks(t *testing.T, out string) (map[string]bool, map[string]bool) {
 			resources[b.Labels[0]+"."+b.Labels[1]] = true
 		case "import":
 			to, _ := hcl.AbsTraversalForExpr(b.Body.Attributes["to"].Expr)
-			imports[to.RootName()+"."+to[1].(hcl.TraverseAttr).Name] = true
+			attr, _ := to[1].(hcl.TraverseAttr)
+			imports[to.RootName()+"."+attr.Name] = true
 		}
 	}
 	return resources, imports

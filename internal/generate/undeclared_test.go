@@ -107,8 +107,9 @@ func TestEveryDroppedFieldIsNamed(t *testing.T) {
 // Empty values (the server's {} and []) lose nothing and are not named.
 func TestEmptyUndeclaredValuesAreNotNamed(t *testing.T) {
 	o := read(t, "testdata/lab-wiring.yaml").objs[0]
-	o.U.Object["spec"].(map[string]any)["status"] = map[string]any{}
-	o.U.Object["spec"].(map[string]any)["list"] = []any{}
+	spec, _ := o.U.Object["spec"].(map[string]any)
+	spec["status"] = map[string]any{}
+	spec["list"] = []any{}
 	if got := Undeclared(o.Kind, o.U); len(got) != 0 {
 		t.Fatalf("got %q", got)
 	}

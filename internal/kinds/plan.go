@@ -192,6 +192,9 @@ func (k *Kind) report(problems []Problem, diags *diag.Diagnostics) {
 			where = fmt.Sprint(p.Path...)
 		}
 		detail := p.Message
+		if p.Warning {
+			detail = "the API accepts this, with a warning: " + detail
+		}
 		if where != "" {
 			detail = "Attribute " + where + ": " + detail
 		}
@@ -199,7 +202,7 @@ func (k *Kind) report(problems []Problem, diags *diag.Diagnostics) {
 			detail += "."
 		}
 		if p.Warning {
-			diags.AddAttributeWarning(at, k.Kind+" Accepted With A Warning", detail+" Hedgehog accepts it, with this warning.")
+			diags.AddAttributeWarning(at, k.Kind+" Accepted With A Warning", detail)
 			continue
 		}
 		diags.AddAttributeError(at, "Invalid "+k.Kind, detail)

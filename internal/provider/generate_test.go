@@ -78,9 +78,9 @@ func TestAccGenerate_mclagFabric(t *testing.T) {
 	plan := strings.Join(strings.Fields(importsOnly(t, work, loaded)), " ") // the CLI wraps lines
 	for _, want := range []string{
 		"Warning: Connection Accepted With A Warning",
-		"Attribute mclag_domain: MCLAG is deprecated and no longer supported. Hedgehog accepts it, with this warning.",
+		"Attribute mclag_domain: the API accepts this, with a warning: MCLAG is deprecated and no longer supported.",
 		"Warning: Switch Accepted With A Warning",
-		"Attribute redundancy.type: MCLAG is deprecated and no longer supported.",
+		"Attribute redundancy.type: the API accepts this, with a warning: MCLAG is deprecated and no longer supported.",
 	} {
 		if !strings.Contains(plan, want) {
 			t.Errorf("the plan should warn %q:\n%s", want, plan)

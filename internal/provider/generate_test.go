@@ -19,6 +19,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/acctest"
+	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/fabricsim"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/kinds"
 )
@@ -105,6 +106,11 @@ func TestAccGenerate_wiringCreatesTheFabric(t *testing.T) {
 	installed := specs(t, cluster.Dynamic)
 	if len(installed) != 2 || installed["VLANNamespace/default"] == nil || installed["IPv4Namespace/default"] == nil {
 		t.Fatalf("the installer's objects: %v", installed)
+	}
+	for key, u := range hedgehogObjects(t, cluster.Dynamic) {
+		if managers := u.GetManagedFields(); len(managers) == 0 || managers[0].Manager != fabricsim.InstallerFieldManager {
+			t.Fatalf("%s was not made by the installer: %v", key, managers)
+		}
 	}
 	uids := uidsOf(t, cluster.Dynamic)
 	work := t.TempDir()

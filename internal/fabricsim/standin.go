@@ -47,7 +47,7 @@ func StartStandIn(ctx context.Context, dyn dynamic.Interface, typed kubernetes.I
 	if err != nil {
 		return nil, err
 	}
-	if err := SeedSwitchProfiles(ctx, dyn); err != nil {
+	if err := errors.Join(SeedSwitchProfiles(ctx, dyn), SeedInstallation(ctx, dyn)); err != nil {
 		_ = w.Stop(ctx)
 		return nil, err
 	}

@@ -1,7 +1,6 @@
 package generate
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -10,15 +9,11 @@ import (
 	"os"
 	"time"
 
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog"
-	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/kinds"
 )
 
 // Usage is the subcommand's help.
@@ -29,6 +24,10 @@ wiring and VPC object (switches, servers, connections, VLAN namespaces, VPCs,
 attachments, peerings, externals...), an import block and a resource, such
 that "terraform plan" afterwards shows the imports and no change. Objects are
 read from the cluster of a kubeconfig, or from a wiring YAML file.
+
+Whatever it cannot write (kinds or versions it does not declare, read-only
+kinds, fields no attribute holds, objects the plan would refuse) it names on
+standard error and in a comment at the top of the configuration.
 
 Flags:
 `
@@ -57,22 +56,20 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		_, _ = fmt.Fprintf(stderr, "generate: unexpected arguments %q\n", fs.Args())
 		return 2
 	}
-	var objs []Object
+	var src source
 	var err error
-	source := ""
 	if *file != "" {
-		source = "the file " + *file
-		objs, err = fromFile(*file)
+		src, err = fromFile(*file)
 	} else {
 		ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 		defer cancel()
-		source, objs, err = fromCluster(ctx, *kubeconfig, *kubeContext, stderr)
+		src, err = fromCluster(ctx, *kubeconfig, *kubeContext, stderr)
 	}
 	if err != nil {
 		_, _ = fmt.Fprintf(stderr, "generate: %v\n", err)
 		return 1
 	}
-	config, err := Config(objs, hedgehog.Kinds(), Options{Imports: *imports, Source: source})
+	config, report, err := Config(src.objs, hedgehog.Kinds(), Options{Imports: *imports, Source: src.name, Skipped: src.skipped})
 	if err != nil {
 		_, _ = fmt.Fprintf(stderr, "generate: %v\n", err)
 		return 1
@@ -86,26 +83,33 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		_, _ = fmt.Fprintf(stderr, "generate: %v\n", err)
 		return 1
 	}
-	if *out != "" {
-		_, _ = fmt.Fprintf(stderr, "generate: wrote %d objects to %s\n", len(objs), *out)
+	for _, n := range report.Notes {
+		_, _ = fmt.Fprintf(stderr, "generate: %s\n", n)
 	}
+	where := "standard output"
+	if *out != "" {
+		where = *out
+	}
+	notes := ""
+	if len(report.Notes) > 0 {
+		notes = fmt.Sprintf("; %d notes above, at the top of the configuration too", len(report.Notes))
+	}
+	_, _ = fmt.Fprintf(stderr, "generate: wrote %d resources and %d import blocks from %s to %s%s\n",
+		report.Resources, report.Imports, src.name, where, notes)
 	return 0
 }
 
-// managed are the kinds a configuration can hold (not the read-only ones).
-func managed() map[string]*kinds.Kind {
-	out := map[string]*kinds.Kind{}
-	for _, k := range hedgehog.Kinds() {
-		if !k.ReadOnly {
-			out[k.Group+"/"+k.Kind] = k
-		}
-	}
-	return out
+// source is what a reader found: the objects the configuration can hold,
+// and what it left out and why.
+type source struct {
+	name    string
+	objs    []Object
+	skipped []string
 }
 
-// fromCluster lists the objects of every kind in the kinds' namespace; a
-// kind the cluster does not serve is skipped, with a note.
-func fromCluster(ctx context.Context, kubeconfig, kubeContext string, stderr io.Writer) (string, []Object, error) {
+// fromCluster reads the objects of every kind generate declares, and names
+// the kinds and versions of Hedgehog's API groups it does not read.
+func fromCluster(ctx context.Context, kubeconfig, kubeContext string, stderr io.Writer) (source, error) {
 	rules := clientcmd.NewDefaultClientConfigLoadingRules()
 	if kubeconfig != "" {
 		rules.ExplicitPath = kubeconfig
@@ -113,67 +117,27 @@ func fromCluster(ctx context.Context, kubeconfig, kubeContext string, stderr io.
 	cc := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, &clientcmd.ConfigOverrides{CurrentContext: kubeContext})
 	rest, err := cc.ClientConfig()
 	if err != nil {
-		return "", nil, fmt.Errorf("reading the kubeconfig: %w", err)
+		return source{}, fmt.Errorf("reading the kubeconfig: %w", err)
+	}
+	if kubeconfig == "" {
+		_, _ = fmt.Fprintf(stderr, "generate: reading the cluster at %s (%s)\n", rest.Host, kubeconfigFrom(rules))
 	}
 	dyn, err := dynamic.NewForConfig(rest)
 	if err != nil {
-		return "", nil, err
+		return source{}, err
 	}
-	var objs []Object
-	for _, k := range hedgehog.Kinds() {
-		if k.ReadOnly {
-			continue
-		}
-		l, err := dyn.Resource(k.GVR(nil)).Namespace(k.Namespace).List(ctx, metav1.ListOptions{})
-		if apierrors.IsNotFound(err) {
-			_, _ = fmt.Fprintf(stderr, "generate: the cluster does not serve %s (%s); skipped\n", k.Plural, k.APIVersion(nil))
-			continue
-		}
-		if err != nil {
-			return "", nil, fmt.Errorf("listing %s: %w", k.Plural, err)
-		}
-		for i := range l.Items {
-			objs = append(objs, Object{Kind: k, U: &l.Items[i]})
-		}
+	disc, err := discovery.NewDiscoveryClientForConfig(rest)
+	if err != nil {
+		return source{}, err
 	}
-	return "the cluster at " + rest.Host, objs, nil
+	objs, skipped, err := readCluster(ctx, dyn, disc, hedgehog.Kinds())
+	return source{name: "the cluster at " + rest.Host, objs: objs, skipped: skipped}, err
 }
 
-// fromFile reads the objects of a multi-document YAML (or JSON) file;
-// documents of other kinds are skipped.
-func fromFile(path string) ([]Object, error) {
-	var raw []byte
-	var err error
-	if path == "-" {
-		raw, err = io.ReadAll(os.Stdin)
-	} else {
-		raw, err = os.ReadFile(path) //nolint:gosec // the user's own file
+// kubeconfigFrom says which kubeconfig the default loading rules read.
+func kubeconfigFrom(rules *clientcmd.ClientConfigLoadingRules) string {
+	if env := os.Getenv(clientcmd.RecommendedConfigPathEnvVar); env != "" {
+		return "$" + clientcmd.RecommendedConfigPathEnvVar + "=" + env
 	}
-	if err != nil {
-		return nil, err
-	}
-	byKind := managed()
-	d := utilyaml.NewYAMLOrJSONDecoder(bytes.NewReader(raw), 4096)
-	var objs []Object
-	for {
-		var m map[string]any
-		if err := d.Decode(&m); errors.Is(err, io.EOF) {
-			break
-		} else if err != nil {
-			return nil, fmt.Errorf("reading %s: %w", path, err)
-		}
-		if m == nil {
-			continue
-		}
-		u := &unstructured.Unstructured{Object: m}
-		k, ok := byKind[u.GroupVersionKind().Group+"/"+u.GetKind()]
-		if !ok {
-			continue
-		}
-		if u.GetNamespace() == "" {
-			u.SetNamespace(k.Namespace)
-		}
-		objs = append(objs, Object{Kind: k, U: u})
-	}
-	return objs, nil
+	return rules.GetDefaultFilename()
 }

@@ -3,11 +3,15 @@
 // import block and a resource for each, derived from the kinds'
 // declarations, such that a plan afterwards shows the imports and nothing
 // else. It knows no kind by name: a kind declared tomorrow joins as it is.
+// Whatever it cannot express (an object the plan would refuse, a field no
+// declaration has, a kind or version it does not declare) it names, in the
+// configuration and in the Report.
 package generate
 
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -29,19 +33,34 @@ type Object struct {
 // Options say what to write.
 type Options struct {
 	// Imports writes an import block for each resource (the objects exist
-	// already); without it, applying the configuration creates them.
+	// already); without it, applying the configuration creates them, except
+	// the objects every installation has (the kinds' Preinstalled), which
+	// are imported all the same.
 	Imports bool
 	// Source says where the objects came from, for the header comment.
 	Source string
+	// Skipped are what the reader of the source left out and why, one
+	// sentence each (kinds, versions or documents it cannot express).
+	Skipped []string
+}
+
+// Report is what a configuration holds and what it leaves out.
+type Report struct {
+	// Resources are the resources written; Imports the import blocks.
+	Resources, Imports int
+	// Notes are one sentence each about what was left out or needs a look:
+	// skipped kinds, versions and documents, objects left out, fields no
+	// declaration has, and the API's warnings on what was written.
+	Notes []string
 }
 
 // Config is the configuration for objects, in the order of kinds (the order
 // creates need), then by name: each resource says what an import of its
 // object reads (the engine's own reading), so that the plan after the
-// import shows no change. Objects the provider would refuse at plan
-// time (MCLAG, which Hedgehog no longer supports) are left out, with a
-// comment that says why.
-func Config(objs []Object, order []*kinds.Kind, opts Options) ([]byte, error) {
+// import shows no change. Objects the provider would refuse at plan time are
+// left out, with a comment that says why; fields that no declaration has are
+// named in a comment above their resource.
+func Config(objs []Object, order []*kinds.Kind, opts Options) ([]byte, Report, error) {
 	rank := map[*kinds.Kind]int{}
 	for i, k := range order {
 		rank[k] = i
@@ -52,79 +71,191 @@ func Config(objs []Object, order []*kinds.Kind, opts Options) ([]byte, error) {
 		}
 		return objs[i].U.GetName() < objs[j].U.GetName()
 	})
+	r := Report{Notes: slices.Clone(opts.Skipped)}
 	g := &generator{addrs: map[string]string{}}
 	used := map[string]bool{}
+	var written []Object
 	for _, o := range objs {
-		addr := "hedgehog_" + o.Kind.TypeName + "." + uniqueLabel(o.U.GetName(), o.Kind.TypeName, used)
-		g.addrs[o.Kind.Kind+"/"+o.U.GetName()] = addr
+		spec, _, _ := unstructured.NestedMap(o.U.Object, "spec")
+		if reason := refused(o.Kind, o.U.GetName(), spec); reason != "" {
+			r.Notes = append(r.Notes, fmt.Sprintf("%s %s is left out: the plan would refuse it: %s.", o.Kind.Kind, o.U.GetName(), reason))
+			continue
+		}
+		g.addrs[o.Kind.Kind+"/"+o.U.GetName()] = "hedgehog_" + o.Kind.TypeName + "." + uniqueLabel(o.U.GetName(), o.Kind.TypeName, used)
+		written = append(written, o)
 	}
 	f := hclwrite.NewEmptyFile()
 	body := f.Body()
-	skipped := 0
-	for _, o := range objs {
-		addr := g.addrs[o.Kind.Kind+"/"+o.U.GetName()]
-		spec, _, _ := unstructured.NestedMap(o.U.Object, "spec")
-		if reason := refused(o.Kind, o.U.GetName(), spec); reason != "" {
-			body.AppendUnstructuredTokens(comment(fmt.Sprintf("%s %s is left out: %s.", o.Kind.Kind, o.U.GetName(), reason)))
-			body.AppendNewline()
-			skipped++
-			continue
-		}
-		if opts.Imports {
-			imp := body.AppendNewBlock("import", nil).Body()
-			imp.SetAttributeRaw("to", hclwrite.TokensForTraversal(traversal(addr)))
-			imp.SetAttributeValue("id", cty.StringVal(o.U.GetNamespace()+"/"+o.U.GetName()))
-			body.AppendNewline()
-		}
-		typ, name, _ := strings.Cut(addr, ".")
-		res := body.AppendNewBlock("resource", []string{typ, name}).Body()
-		res.SetAttributeValue("name", cty.StringVal(o.U.GetName()))
-		labels, annotations := o.Kind.ConfigurableMeta(o.U)
-		for _, m := range []struct {
-			name string
-			keys map[string]string
-		}{{"labels", labels}, {"annotations", annotations}} {
-			if len(m.keys) > 0 {
-				res.SetAttributeRaw(m.name, stringMap(m.keys))
-			}
-		}
-		vals, err := o.Kind.ImportedValues(o.U)
+	for _, o := range written {
+		notes, err := g.resource(body, o, opts.Imports)
 		if err != nil {
-			return nil, fmt.Errorf("%s %s: %w", o.Kind.Kind, o.U.GetName(), err)
+			return nil, r, err
 		}
-		for _, a := range o.Kind.Spec {
-			if v := vals[a.Name]; !v.IsNull() { // null: what the configuration leaves out
-				res.SetAttributeRaw(a.Name, g.value(a, v))
-			}
+		r.Resources++
+		if opts.Imports || slices.Contains(o.Kind.Preinstalled, o.U.GetName()) {
+			r.Imports++
 		}
-		body.AppendNewline()
+		r.Notes = append(r.Notes, notes...)
 	}
-	header := fmt.Sprintf("Generated by `terraform-provider-hedgehog generate` from %s:\n%d resources", opts.Source, len(objs)-skipped)
-	if opts.Imports {
-		header += ", each with an import block: `terraform plan` should show the imports and no change"
+	header := fmt.Sprintf("Generated by `terraform-provider-hedgehog generate` from %s:\n%d resources", opts.Source, r.Resources)
+	switch {
+	case opts.Imports:
+		header += ", each with an import block: `terraform plan` should show the imports and no change."
+	case r.Imports > 0:
+		header += fmt.Sprintf(", %d of them imported (every Hedgehog installation has them).", r.Imports)
+	default:
+		header += "."
 	}
-	out := append(comment(header+"."), hclwrite.Tokens{{Type: hclsyntax.TokenNewline, Bytes: []byte("\n")}}...).Bytes()
-	return hclwrite.Format(append(out, f.Bytes()...)), nil
+	if len(r.Notes) > 0 {
+		header += "\n\nLeft out, or to look at:\n- " + strings.Join(r.Notes, "\n- ")
+	}
+	out := append(comment(header), hclwrite.Tokens{{Type: hclsyntax.TokenNewline, Bytes: []byte("\n")}}...).Bytes()
+	return hclwrite.Format(append(out, f.Bytes()...)), r, nil
 }
 
-// refused says why the provider would refuse the object at plan time (a rule
-// the API itself no longer enforces), or "".
+// resource writes one object's resource (and import block), and returns the
+// notes on it: its warnings and the fields it cannot express.
+func (g *generator) resource(body *hclwrite.Body, o Object, imports bool) ([]string, error) {
+	name := o.U.GetName()
+	addr := g.addrs[o.Kind.Kind+"/"+name]
+	spec, _, _ := unstructured.NestedMap(o.U.Object, "spec")
+	var notes, lines []string
+	for _, field := range Undeclared(o.Kind, o.U) {
+		notes = append(notes, fmt.Sprintf("%s %s: %s is left out: no attribute of hedgehog_%s holds it.", o.Kind.Kind, name, field,
+			o.Kind.TypeName))
+		lines = append(lines, fmt.Sprintf("%s is left out: no attribute of hedgehog_%s holds it.", field, o.Kind.TypeName))
+	}
+	for _, w := range warnings(o.Kind, name, spec) {
+		notes = append(notes, fmt.Sprintf("%s %s: Hedgehog accepts it with a warning: %s.", o.Kind.Kind, name, w))
+		lines = append(lines, fmt.Sprintf("Hedgehog accepts this with a warning: %s.", w))
+	}
+	preinstalled := !imports && slices.Contains(o.Kind.Preinstalled, name)
+	if preinstalled {
+		lines = append(lines, fmt.Sprintf("Every Hedgehog installation has the %s %s (its installer creates it): imported, not created.",
+			o.Kind.Kind, name))
+	}
+	if len(lines) > 0 {
+		body.AppendUnstructuredTokens(comment(strings.Join(lines, "\n")))
+	}
+	if imports || preinstalled {
+		imp := body.AppendNewBlock("import", nil).Body()
+		imp.SetAttributeRaw("to", hclwrite.TokensForTraversal(traversal(addr)))
+		imp.SetAttributeValue("id", cty.StringVal(o.U.GetNamespace()+"/"+name))
+		body.AppendNewline()
+	}
+	typ, label, _ := strings.Cut(addr, ".")
+	res := body.AppendNewBlock("resource", []string{typ, label}).Body()
+	res.SetAttributeValue("name", cty.StringVal(name))
+	labels, annotations := o.Kind.ConfigurableMeta(o.U)
+	for _, m := range []struct {
+		name string
+		keys map[string]string
+	}{{"labels", labels}, {"annotations", annotations}} {
+		if len(m.keys) > 0 {
+			res.SetAttributeRaw(m.name, stringMap(m.keys))
+		}
+	}
+	vals, err := o.Kind.ImportedValues(o.U)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", o.Kind.Kind, name, err)
+	}
+	defaulted := g.defaultedRefs(o.Kind, spec)
+	for _, a := range o.Kind.Spec {
+		if v := vals[a.Name]; !v.IsNull() { // null: what the configuration leaves out
+			res.SetAttributeRaw(a.Name, g.value(a, v))
+		} else if ref, ok := defaulted[a.Name]; ok {
+			res.SetAttributeRaw(a.Name, ref)
+		}
+	}
+	body.AppendNewline()
+	return notes, nil
+}
+
+// defaultedRefs are the attributes the object leaves out, that the API
+// fills in with names of objects of the configuration (a switch's VLAN
+// namespaces, a VPC's namespaces): written as references, so that Terraform
+// creates those objects first, as the API needs.
+func (g *generator) defaultedRefs(k *kinds.Kind, spec map[string]any) map[string]hclwrite.Tokens {
+	if k.Default == nil {
+		return nil
+	}
+	stored := copyJSON(spec)
+	if stored == nil {
+		stored = map[string]any{}
+	}
+	k.Default(stored)
+	out := map[string]hclwrite.Tokens{}
+	for _, a := range k.Spec {
+		if a.Ref == nil || spec[a.JSON] != nil {
+			continue
+		}
+		var names []string
+		switch v := stored[a.JSON].(type) {
+		case string:
+			names = []string{v}
+		case []any:
+			for _, e := range v {
+				s, _ := e.(string)
+				names = append(names, s)
+			}
+		case []string:
+			names = v
+		default:
+			continue
+		}
+		refs := make([]hclwrite.Tokens, 0, len(names))
+		for _, n := range names {
+			if _, ok := g.addrs[a.Ref.Kind+"/"+n]; !ok || a.Ref.Device {
+				refs = nil
+				break
+			}
+			refs = append(refs, g.str(a.Ref, n))
+		}
+		switch {
+		case len(refs) == 0:
+		case a.Type == kinds.String:
+			out[a.Name] = refs[0]
+		case a.Type == kinds.List || a.Type == kinds.Set:
+			out[a.Name] = hclwrite.TokensForTuple(refs)
+		}
+	}
+	return out
+}
+
+// refused says why the provider would refuse the object at plan time, or "".
 func refused(k *kinds.Kind, name string, spec map[string]any) string {
 	if k.Check == nil {
 		return ""
 	}
 	for _, p := range k.Check(name, spec) {
-		if p.PlanOnly {
+		if !p.Warning {
+			if len(p.Path) > 0 {
+				return fmt.Sprintf("%s: %s", pathString(p.Path), p.Message)
+			}
 			return p.Message
 		}
 	}
 	return ""
 }
 
+// warnings are what the API says, accepting the object.
+func warnings(k *kinds.Kind, name string, spec map[string]any) []string {
+	if k.Check == nil {
+		return nil
+	}
+	var out []string
+	for _, p := range k.Check(name, spec) {
+		if p.Warning {
+			out = append(out, fmt.Sprintf("%s: %s", pathString(p.Path), p.Message))
+		}
+	}
+	return out
+}
+
 func comment(text string) hclwrite.Tokens {
 	var b strings.Builder
 	for _, line := range strings.Split(text, "\n") {
-		b.WriteString("# " + line + "\n")
+		b.WriteString(strings.TrimRight("# "+line, " ") + "\n")
 	}
 	return hclwrite.Tokens{{Type: hclsyntax.TokenComment, Bytes: []byte(b.String())}}
 }

@@ -64,6 +64,7 @@ func crd(ctx context.Context, c *kube.Client, namespace string, out *KindReport)
 	out.ServedVersions = []string{}
 	switch {
 	case apierrors.IsNotFound(err):
+		out.Absent = true
 		if out.Installer != "" {
 			return []string{fmt.Sprintf("the CRD %s is not installed (%s installs it)", name, out.Installer)}
 		}
@@ -88,6 +89,10 @@ func crd(ctx context.Context, c *kube.Client, namespace string, out *KindReport)
 	count, err := countObjects(ctx, c, out.GVR, "")
 	if apierrors.IsForbidden(err) {
 		count, err = countObjects(ctx, c, out.GVR, namespace)
+	}
+	if apierrors.IsNotFound(err) {
+		out.Absent = true
+		return []string{fmt.Sprintf("the cluster does not serve %s (%s/%s)", out.GVR.Resource, out.GVR.Group, out.GVR.Version)}
 	}
 	if err != nil {
 		return []string{fmt.Sprintf("cannot list %s: %v", out.GVR.Resource, err)}

@@ -36,9 +36,11 @@ type Fabric struct {
 	Problems []string
 }
 
-// CheckFabric counts the switches and their agents: an agent has applied
-// when its last applied generation is its generation and its Applied
-// condition is True, and heartbeats when its last heartbeat is recent.
+// CheckFabric counts the switches and their agents as Hedgehog's own
+// readiness check reads them: an agent has applied when its generation is
+// above 0 and its last applied generation is its generation, and
+// heartbeats when its last heartbeat is within the timeout. A switch is
+// healthy when its agent does both.
 func CheckFabric(ctx context.Context, c *kube.Client, opts FabricOptions) (Fabric, error) {
 	var f Fabric
 	switches, err := listAll(ctx, c, opts.Switches, opts.Namespace)
@@ -67,7 +69,7 @@ func CheckFabric(ctx context.Context, c *kube.Client, opts FabricOptions) (Fabri
 			continue
 		}
 		s := readAgent(a)
-		applied := s.lastApplied == a.GetGeneration() && a.GetGeneration() > 0 && s.condition == "True"
+		applied := a.GetGeneration() > 0 && s.lastApplied == a.GetGeneration()
 		alive := !s.heartbeat.IsZero() && opts.Now.Sub(s.heartbeat) < opts.HeartbeatTimeout
 		if applied {
 			f.Applied++
@@ -95,7 +97,6 @@ func CheckFabric(ctx context.Context, c *kube.Client, opts FabricOptions) (Fabri
 
 type agentReport struct {
 	lastApplied int64
-	condition   string
 	heartbeat   time.Time
 }
 
@@ -104,12 +105,6 @@ func readAgent(a *unstructured.Unstructured) agentReport {
 	r.lastApplied, _, _ = unstructured.NestedInt64(a.Object, "status", "lastAppliedGen")
 	if hb, _, _ := unstructured.NestedString(a.Object, "status", "lastHeartbeat"); hb != "" {
 		r.heartbeat, _ = time.Parse(time.RFC3339, hb)
-	}
-	conds, _, _ := unstructured.NestedSlice(a.Object, "status", "conditions")
-	for _, c := range conds {
-		if m, ok := c.(map[string]any); ok && m["type"] == "Applied" {
-			r.condition, _ = m["status"].(string)
-		}
 	}
 	return r
 }

@@ -33,9 +33,32 @@ type Kind struct {
 	Namespace string
 	// ReadOnly kinds need only the rights to read (get, list, watch).
 	ReadOnly bool
-	// Optional kinds are checked and reported, but their problems are not
-	// the cluster's (Report.Problems): a cluster may well lack them.
-	Optional bool
+	// Counts says when the kind's problems are the cluster's
+	// (Report.Problems); they are reported under the kind either way.
+	Counts Counting
+}
+
+// Counting says when a kind's problems are the cluster's.
+type Counting int
+
+// A kind's problems count where its CRD is installed (a cluster without the
+// kind is not unhealthy for it), always (the kind is required), or never
+// (it is only reported).
+const (
+	CountsWhereInstalled Counting = iota
+	CountsAlways
+	CountsNever
+)
+
+// counts tells whether the problems of a kind so reported are the cluster's.
+func (k KindReport) counts() bool {
+	switch k.Counts {
+	case CountsAlways:
+		return true
+	case CountsNever:
+		return false
+	}
+	return !k.Absent
 }
 
 // readVerbs are the verbs a read-only kind needs.
@@ -98,7 +121,11 @@ type KindReport struct {
 	Kind
 	// Installed tells that the CRD exists (or, without the right to read
 	// CRDs, that the kind's objects can be listed).
-	Installed      bool
+	Installed bool
+	// Absent tells that the cluster does not serve the kind at all (its CRD
+	// is not found); unlike !Installed, it is false when that could not be
+	// told (no right to read CRDs nor to list the kind).
+	Absent         bool
 	ServedVersions []string
 	// CRDHealthy: the CRD is installed and serves the version asked for.
 	CRDHealthy bool
@@ -153,7 +180,7 @@ func Check(ctx context.Context, c *kube.Client, kinds []Kind, opts Options) *Rep
 	r.Problems = append(append([]string{}, apiProblems...), nodeProblems...)
 	for i, p := range kindProblems {
 		r.Kinds[i].Problems = append(r.Kinds[i].Problems, p...)
-		if !kinds[i].Optional {
+		if r.Kinds[i].counts() {
 			r.Problems = append(r.Problems, p...)
 		}
 	}
@@ -163,7 +190,7 @@ func Check(ctx context.Context, c *kube.Client, kinds []Kind, opts Options) *Rep
 			continue
 		}
 		r.Kinds[p.kind].Problems = append(r.Kinds[p.kind].Problems, p.text)
-		if !kinds[p.kind].Optional {
+		if r.Kinds[p.kind].counts() {
 			r.Problems = append(r.Problems, p.text)
 		}
 	}

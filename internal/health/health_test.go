@@ -24,3 +24,23 @@ func TestKindReport(t *testing.T) {
 		t.Fatal("delete denied: not permitted")
 	}
 }
+
+// A kind's problems are the cluster's where its CRD is installed, or where
+// it cannot be told that it is not; always when required; never when only
+// reported.
+func TestCounting(t *testing.T) {
+	for _, c := range []struct {
+		counts Counting
+		absent bool
+		want   bool
+	}{
+		{CountsWhereInstalled, false, true}, {CountsWhereInstalled, true, false},
+		{CountsAlways, true, true}, {CountsAlways, false, true},
+		{CountsNever, false, false}, {CountsNever, true, false},
+	} {
+		k := KindReport{Kind: Kind{Counts: c.counts}, Absent: c.absent}
+		if got := k.counts(); got != c.want {
+			t.Errorf("counts %d, absent %v: got %v, want %v", c.counts, c.absent, got, c.want)
+		}
+	}
+}

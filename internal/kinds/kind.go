@@ -134,6 +134,10 @@ type Kind struct {
 	Status []Attr
 	// ReadOnly kinds have data sources only (objects the controller owns).
 	ReadOnly bool
+	// Preinstalled names the objects of the kind that every installation of
+	// the API has (its installer creates them): configurations refer to
+	// them, or import them, and never create them.
+	Preinstalled []string
 
 	// Check returns the rules a spec breaks that are knowable from the
 	// object alone, in the API's own words. Values still unknown at plan
@@ -173,6 +177,10 @@ type Problem struct {
 	// API itself accepts the object (a deprecated member, a second member
 	// the API would ignore): stand-ins of the API skip it.
 	PlanOnly bool
+	// Warning marks what the API accepts with a warning (a deprecated
+	// member or value): the plan shows it as a warning, in the API's words,
+	// and goes on; stand-ins of the API skip it too.
+	Warning bool
 }
 
 // ListFilter is an optional argument of a kind's list data source that

@@ -185,7 +185,8 @@ func (r *Resource) ValidateConfig(_ context.Context, req resource.ValidateConfig
 	k.report(k.Check(name, spec), &resp.Diagnostics)
 }
 
-// report turns problems into attribute errors.
+// report turns problems into attribute errors, and warnings into attribute
+// warnings.
 func (k *Kind) report(problems []Problem, diags *diag.Diagnostics) {
 	for _, p := range problems {
 		at, ok := k.attrPath(p.Path)
@@ -194,11 +195,18 @@ func (k *Kind) report(problems []Problem, diags *diag.Diagnostics) {
 			where = fmt.Sprint(p.Path...)
 		}
 		detail := p.Message
+		if p.Warning {
+			detail = "the API accepts this, with a warning: " + detail
+		}
 		if where != "" {
 			detail = "Attribute " + where + ": " + detail
 		}
 		if !strings.HasSuffix(detail, ".") {
 			detail += "."
+		}
+		if p.Warning {
+			diags.AddAttributeWarning(at, k.Kind+" Accepted With A Warning", detail)
+			continue
 		}
 		diags.AddAttributeError(at, "Invalid "+k.Kind, detail)
 	}

@@ -16,11 +16,14 @@ import (
 
 var saRef = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$`)
 
-// healthDataSource checks the provider's own kinds, which it requires, and
-// the Hedgehog API's kinds with the switches' agents, which it reports and
-// requires only when asked (a cluster without Hedgehog is not unhealthy); the
-// crds.fabric_* attributes, older than these lists, describe the Fabric
-// kind alone.
+// healthDataSource checks the provider's own kinds (the CRDs hedgehog_crds
+// installs: the design's Fabric) and the Hedgehog API's kinds with the
+// switches' agents. By default each kind counts where the cluster has it:
+// a real fabric (the Hedgehog API, no Fabric CRD) is healthy when its
+// switches are, and a cluster without Hedgehog is not unhealthy for that;
+// require_fabric_crd and require_hedgehog make them required, or only
+// reported. The crds.fabric_* attributes, older than these lists, describe
+// the Fabric kind alone.
 type healthDataSource struct {
 	cfg      *kinds.Config
 	served   []*kinds.Kind
@@ -45,6 +48,7 @@ type healthModel struct {
 	ServiceAccount   types.String          `tfsdk:"service_account"`
 	CheckTimeout     types.String          `tfsdk:"check_timeout"`
 	RequireHedgehog  types.Bool            `tfsdk:"require_hedgehog"`
+	RequireFabricCRD types.Bool            `tfsdk:"require_fabric_crd"`
 	HeartbeatTimeout types.String          `tfsdk:"heartbeat_timeout"`
 	Hedgehog         *hedgehogHealth       `tfsdk:"hedgehog"`
 	OverallStatus    types.String          `tfsdk:"overall_status"`
@@ -140,8 +144,7 @@ func (d *healthDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	}
 	m.APIServer, m.Nodes, m.CRDs, m.Permissions = &apiHealth{}, &nodeHealth{}, &crdHealth{ServedVersions: []string{}}, &permHealth{}
 	m.Problems, m.Kinds = []string{}, map[string]kindHealth{}
-	m.Hedgehog = &hedgehogHealth{Required: m.RequireHedgehog.ValueBool(), PendingSwitches: []string{}, Problems: []string{},
-		Kinds: map[string]kindHealth{}}
+	m.Hedgehog = &hedgehogHealth{PendingSwitches: []string{}, Problems: []string{}, Kinds: map[string]kindHealth{}}
 	heartbeat := time.Minute
 	if !m.HeartbeatTimeout.IsNull() {
 		heartbeat, _ = time.ParseDuration(m.HeartbeatTimeout.ValueString())
@@ -158,7 +161,8 @@ func (d *healthDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		}
 		checked := make([]health.Kind, 0, len(d.served)+len(d.hedgehog.all))
 		for _, k := range d.served {
-			hk := health.Kind{Kind: k.Kind, GVR: k.GVR(d.cfg), Namespace: k.Namespace, ReadOnly: k.ReadOnly}
+			hk := health.Kind{Kind: k.Kind, GVR: k.GVR(d.cfg), Namespace: k.Namespace, ReadOnly: k.ReadOnly,
+				Counts: counting(m.RequireFabricCRD)}
 			if slices.Contains(shipped, hk.CRD()) {
 				hk.Installer = "the hedgehog_crds resource"
 			}
@@ -166,12 +170,12 @@ func (d *healthDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		}
 		for _, k := range d.hedgehog.all {
 			checked = append(checked, health.Kind{Kind: k.Kind, GVR: k.GVR(d.cfg), Namespace: k.Namespace, ReadOnly: k.ReadOnly,
-				Installer: "Hedgehog's installer", Optional: !m.Hedgehog.Required})
+				Installer: "Hedgehog's installer", Counts: counting(m.RequireHedgehog)})
 		}
 		ctx := d.cfg.LogContext(ctx)
 		r := health.Check(ctx, d.cfg.Client, checked, opts)
 		d.fill(&m, r)
-		d.fillHedgehog(ctx, &m, r.Kinds[len(d.served):], heartbeat, opts.Timeout)
+		d.fillHedgehog(ctx, &m, r.Kinds[len(d.served):], heartbeat, opts.Timeout, m.RequireHedgehog)
 	}
 	m.OverallStatus = types.StringValue("healthy")
 	if len(m.Problems) > 0 {
@@ -209,16 +213,28 @@ func (d *healthDataSource) fill(m *healthModel, r *health.Report) {
 	p.Get, p.List, p.Watch, p.Create, p.Update, p.Patch, p.Delete = allowed[0], allowed[1], allowed[2], allowed[3], allowed[4], allowed[5], allowed[6]
 }
 
+// counting reads a require_* argument: unset, the kind counts where the
+// cluster has it.
+func counting(required types.Bool) health.Counting {
+	switch {
+	case required.IsNull() || required.IsUnknown():
+		return health.CountsWhereInstalled
+	case required.ValueBool():
+		return health.CountsAlways
+	}
+	return health.CountsNever
+}
+
 func reportOf(k health.KindReport) kindHealth {
 	return kindHealth{Healthy: k.CRDHealthy && k.Permitted(), CRD: k.CRD(), CRDInstalled: k.Installed,
 		ServedVersions: k.ServedVersions, Count: k.Count, DeniedVerbs: k.Denied()}
 }
 
-// fillHedgehog reports the Hedgehog kinds and, when their CRDs are served,
-// the switches and their agents. Its problems are the cluster's only when
-// Hedgehog is required.
+// fillHedgehog reports the Hedgehog kinds and, when the switches and their
+// agents are served, what the agents say. The switches' problems are the
+// cluster's where they are served, unless require_hedgehog says otherwise.
 func (d *healthDataSource) fillHedgehog(ctx context.Context, m *healthModel, reports []health.KindReport, heartbeat,
-	timeout time.Duration) {
+	timeout time.Duration, required types.Bool) {
 	h := m.Hedgehog
 	served := map[string]bool{}
 	for i, k := range reports {
@@ -234,7 +250,14 @@ func (d *healthDataSource) fillHedgehog(ctx context.Context, m *healthModel, rep
 	h.WiringAPIServed, h.VPCAPIServed, h.AgentAPIServed = served["wiring.githedgehog.com"], served["vpc.githedgehog.com"],
 		served["agent.githedgehog.com"]
 	sw, ag := d.hedgehog.switches, d.hedgehog.agents
-	if h.Kinds[sw.TypeName].CRDInstalled && h.Kinds[ag.TypeName].CRDInstalled {
+	servesSwitches := h.Kinds[sw.TypeName].CRDInstalled && h.Kinds[ag.TypeName].CRDInstalled
+	switch counting(required) {
+	case health.CountsAlways:
+		h.Required = true
+	case health.CountsWhereInstalled:
+		h.Required = servesSwitches
+	}
+	if servesSwitches {
 		ctx, cancel := context.WithTimeout(ctx, timeout)
 		defer cancel()
 		f, err := health.CheckFabric(ctx, d.cfg.Client, health.FabricOptions{Switches: sw.GVR(d.cfg), Agents: ag.GVR(d.cfg),

@@ -34,10 +34,15 @@ func (d *healthDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 		verbs[v] = b(fmt.Sprintf("Whether `%s` is allowed on %s in the provider's namespace.", v, served))
 	}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Checks the cluster the provider talks to: the API server, the nodes, and for each kind the provider " +
-			"serves (" + served + ") its CRD, its objects and the rights to manage them. A cluster that is unreachable or unhealthy " +
-			"is reported in the attributes — `overall_status` and `problems` — not raised as an error, so that this data source " +
-			"fits in `check` blocks and preconditions. Only invalid arguments are errors. Every check is bounded by `check_timeout`.",
+		MarkdownDescription: "Checks the Hedgehog fabric's cluster the provider talks to: the API server, the nodes, the " +
+			"switches (each switch's agent has applied its current generation and sends heartbeats, as Hedgehog's own " +
+			"readiness check reads them), and for each kind the provider serves its CRD, its objects and the rights to manage " +
+			"them. By default a kind counts where the cluster has it: on a Hedgehog fabric (the Hedgehog API, and no design-time " +
+			"Fabric CRD) the cluster is healthy when its API, rights and switches are; the Fabric CRD (" + served + ") counts " +
+			"where `hedgehog_crds` installed it. `require_hedgehog` and `require_fabric_crd` make them required, or only " +
+			"reported. A cluster that is unreachable or unhealthy is reported in the attributes — `overall_status` and " +
+			"`problems` — not raised as an error, so that this data source fits in `check` blocks and preconditions. Only " +
+			"invalid arguments are errors. Every check is bounded by `check_timeout`.",
 		Attributes: map[string]schema.Attribute{
 			"min_ready_nodes": schema.Int64Attribute{Optional: true, Validators: []validator.Int64{int64validator.AtLeast(0)},
 				MarkdownDescription: "How many Ready nodes make the nodes check healthy. Default `1`. A control plane without kubelets " +
@@ -49,23 +54,33 @@ func (d *healthDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 			"check_timeout": schema.StringAttribute{Optional: true, Validators: []validator.String{kinds.Duration()},
 				MarkdownDescription: "How long each check may take, as a duration. Default `10s`."},
 			"require_hedgehog": schema.BoolAttribute{Optional: true,
-				MarkdownDescription: "Count the Hedgehog fabric's problems as the cluster's: its CRDs not served, rights missing on " +
-					"its kinds, switches without an agent, agents that have not applied their generation or are silent. Default " +
-					"`false`: the fabric is reported under `hedgehog`, and a cluster without Hedgehog is healthy."},
+				MarkdownDescription: "Whether the Hedgehog fabric's problems are the cluster's: rights missing on its kinds, " +
+					"switches without an agent, agents that have not applied their generation or are silent, and its CRDs not " +
+					"served. Unset (the default), they count where the cluster serves them: each Hedgehog kind whose CRD is " +
+					"installed, and the switches wherever the Switch and Agent CRDs are, so a cluster without Hedgehog is not " +
+					"unhealthy for it. `true`: Hedgehog is required, a missing CRD too. `false`: the fabric is only reported, " +
+					"under `hedgehog`."},
+			"require_fabric_crd": schema.BoolAttribute{Optional: true,
+				MarkdownDescription: "Whether the problems of the CRDs that `hedgehog_crds` installs (the design's Fabric kind, " +
+					"which Hedgehog itself neither serves nor reconciles) are the cluster's. Unset (the default), they count where " +
+					"the CRD is installed. `true`: the CRD is required, its absence too. `false`: it is only reported, under `crds` " +
+					"and `kinds`."},
 			"heartbeat_timeout": schema.StringAttribute{Optional: true, Validators: []validator.String{kinds.Duration()},
 				MarkdownDescription: "An agent whose last heartbeat is older than this is silent. Default `1m`, Hedgehog's own."},
 			"hedgehog": schema.SingleNestedAttribute{Computed: true,
 				MarkdownDescription: "The Hedgehog fabric: whether its APIs are served, its switches, and what their agents report.",
 				Attributes: map[string]schema.Attribute{
-					"required":          b("`require_hedgehog`: whether the fabric's problems are the cluster's."),
+					"required": b("Whether the switches' problems are the cluster's: `require_hedgehog`, or, when it is unset, " +
+						"whether the cluster serves the Switch and Agent kinds."),
 					"healthy":           b("Every Hedgehog API is served with the rights it needs, and every switch's agent has applied its current generation and sent a heartbeat within `heartbeat_timeout`."),
 					"wiring_api_served": b("Every kind of `wiring.githedgehog.com/v1beta1` the provider serves has its CRD serving that version."),
 					"vpc_api_served":    b("Likewise for `vpc.githedgehog.com/v1beta1`."),
 					"agent_api_served":  b("Likewise for `agent.githedgehog.com/v1beta1` (the switches' agents)."),
 					"switches":          schema.Int64Attribute{Computed: true, MarkdownDescription: "Switch objects."},
 					"agents":            schema.Int64Attribute{Computed: true, MarkdownDescription: "Agent objects (one per switch)."},
-					"agents_applied": schema.Int64Attribute{Computed: true, MarkdownDescription: "Agents whose `status.last_applied_gen` is " +
-						"their generation and whose `Applied` condition is `True`."},
+					"agents_applied": schema.Int64Attribute{Computed: true, MarkdownDescription: "Agents whose generation is above 0 and " +
+						"whose `status.lastAppliedGen` is their generation (Hedgehog's own test of a switch that has applied its " +
+						"configuration)."},
 					"agents_heartbeating": schema.Int64Attribute{Computed: true,
 						MarkdownDescription: "Agents whose last heartbeat is within `heartbeat_timeout`."},
 					"pending_switches": schema.ListAttribute{Computed: true, ElementType: types.StringType,
@@ -100,7 +115,7 @@ func (d *healthDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 			"crds": schema.SingleNestedAttribute{Computed: true, MarkdownDescription: "The CRDs; `kinds` has each one's details.",
 				Attributes: map[string]schema.Attribute{
 					"healthy": b("The CRD of every kind the provider serves (" + served + ") is installed and serves the version the " +
-						"provider uses (`fabric_api_version`)."),
+						"provider uses (`fabric_api_version`), whether or not it counts (see `require_fabric_crd`)."),
 					"fabric_crd_installed": b("The CRD `fabrics.<fabric_api_group>` exists."),
 					"served_versions": schema.ListAttribute{Computed: true, ElementType: types.StringType,
 						MarkdownDescription: "The versions the Fabric CRD serves."},

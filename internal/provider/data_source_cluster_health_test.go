@@ -39,10 +39,13 @@ func TestAccClusterHealth_healthy(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.Factories,
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		Steps: []resource.TestStep{{
-			// The local control plane has no kubelets, so no nodes.
+			// The local control plane has no kubelets, so no nodes. Other
+			// tests' switches come and go on this cluster (some silent on
+			// purpose): the fabric is only reported here.
 			Config: acctest.Provider(fmt.Sprintf("namespace = %q", ns)) + `
 data "hedgehog_cluster_health" "this" {
-  min_ready_nodes = 0
+  min_ready_nodes  = 0
+  require_hedgehog = false
 }
 `,
 			ConfigStateChecks: []statecheck.StateCheck{
@@ -55,6 +58,7 @@ data "hedgehog_cluster_health" "this" {
 					knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("v1alpha2")})),
 				statecheck.ExpectKnownValue(healthAddr, health("permissions", "create"), knownvalue.Bool(true)),
 				statecheck.ExpectKnownValue(healthAddr, health("permissions", "healthy"), knownvalue.Bool(true)),
+				statecheck.ExpectKnownValue(healthAddr, health("hedgehog", "required"), knownvalue.Bool(false)),
 				statecheck.ExpectKnownValue(healthAddr, health("kinds"), knownvalue.MapExact(map[string]knownvalue.Check{
 					"fabric": knownvalue.ObjectPartial(map[string]knownvalue.Check{
 						"healthy":         knownvalue.Bool(true),
@@ -83,9 +87,27 @@ func TestAccClusterHealth_problems(t *testing.T) {
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		Steps: []resource.TestStep{
 			{
+				// Not installed, the Fabric CRD is reported and does not count
+				// (a real Hedgehog fabric has none)...
 				Config: acctest.Provider(fmt.Sprintf("fabric_api_group = %q", group)) + `
 data "hedgehog_cluster_health" "this" {
-  min_ready_nodes = 0
+  min_ready_nodes  = 0
+  require_hedgehog = false
+}
+`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(healthAddr, health("overall_status"), knownvalue.StringExact("healthy")),
+					statecheck.ExpectKnownValue(healthAddr, health("crds", "fabric_crd_installed"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(healthAddr, health("kinds", "fabric", "crd_installed"), knownvalue.Bool(false)),
+				},
+			},
+			{
+				// ...unless it is asked for.
+				Config: acctest.Provider(fmt.Sprintf("fabric_api_group = %q", group)) + `
+data "hedgehog_cluster_health" "this" {
+  min_ready_nodes    = 0
+  require_hedgehog   = false
+  require_fabric_crd = true
 }
 `,
 				ConfigStateChecks: []statecheck.StateCheck{
@@ -191,7 +213,9 @@ func TestAccClusterHealth_nodes(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: acctest.Config(`
-data "hedgehog_cluster_health" "this" {}
+data "hedgehog_cluster_health" "this" {
+  require_hedgehog = false
+}
 `),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(healthAddr, health("nodes", "total"), knownvalue.Int64Exact(2)),
@@ -202,7 +226,8 @@ data "hedgehog_cluster_health" "this" {}
 			{
 				Config: acctest.Config(`
 data "hedgehog_cluster_health" "this" {
-  min_ready_nodes = 2
+  min_ready_nodes  = 2
+  require_hedgehog = false
 }
 `),
 				ConfigStateChecks: []statecheck.StateCheck{
@@ -230,7 +255,8 @@ provider "hedgehog" {
 
 check "cluster" {
   data "hedgehog_cluster_health" "this" {
-    min_ready_nodes = %d
+    min_ready_nodes  = %d
+    require_hedgehog = false
   }
 
   assert {

@@ -291,8 +291,6 @@ func TestAccConnection_rules(t *testing.T) {
 			plan("", "Invalid Connection", "exactly one connection type must be used"),
 			plan(unbundled+fmt.Sprintf("\n  external = { link = { switch = { port = %s } } }", port(leaf1, "E1/3")),
 				"Invalid Connection", "Attribute external: exactly one connection type must be used"),
-			plan(fmt.Sprintf("  mclag = { links = [{ server = { port = %s }, switch = { port = %s } }] }", port(srv, "a"), port(leaf1, "E1/4")),
-				"Invalid Connection", "Attribute mclag: MCLAG is deprecated and no longer supported"),
 			plan(fmt.Sprintf("  unbundled = { link = { server = { port = %q }, switch = { port = %s } } }", "enp2s1", port(leaf1, "E1/2")),
 				"Attribute unbundled.link.server.port: invalid port name enp2s1"),
 			plan(fmt.Sprintf("  fabric = { links = [{ spine = { port = %s, ip = %q }, leaf = { port = %s, ip = %q } }] }",

@@ -167,8 +167,6 @@ func TestAccSwitch_rules(t *testing.T) {
 			plan(cfg(leaf, `link_flap_err_disable = { recovery_interval = 65535 }`), "link_flap_err_disable.recovery_interval",
 				"must be between 0 and 65534"),
 			plan(cfg(leaf, `redundancy = { group = "g" }`), "Invalid Switch", "Attribute redundancy.group: redundancy group specified without type"),
-			plan(cfg(leaf, `redundancy = { group = "g", type = "mclag" }`), "Invalid Switch",
-				"Attribute redundancy.type: MCLAG is deprecated and no longer supported"),
 			plan(cfg(leaf, `labels = { "fabric.githedgehog.com/profile" = "x" }`), "Key Set By The Server"),
 			{
 				// Only the cluster knows the fabric's mode and ASN range.

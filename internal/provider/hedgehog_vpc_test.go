@@ -244,9 +244,9 @@ func TestAccVPC_clusterRules(t *testing.T) {
 			refused(base+vpcHCL("b", b, sub("10.10.2.0/24", 3001)),
 				"failed to validate vpc: vpc subnet default (10.10.2.0/24) vlan 3001 doesn't belong to the VLANNamespace "+l.vlan),
 			refused(base+vpcHCL("b", b, sub("172.30.5.0/24", 1002)), "failed to validate vpc: subnet default: subnet 172.30.5.0/24 is reserved"),
-			// Left out, the namespaces are "default" (the webhook's default), which this cluster does not have.
+			// Left out, the namespaces are "default" (the webhook's default): the installer's, 10.0.0.0/16.
 			refused(base+fmt.Sprintf("\nresource \"hedgehog_vpc\" \"b\" {\n  name = %q\n  %s\n}\n", b, sub("10.10.2.0/24", 1002)),
-				"failed to validate vpc: IPv4Namespace default not found"),
+				"failed to validate vpc: vpc subnet default (10.10.2.0/24) doesn't belong to the IPv4Namespace default"),
 		},
 	})
 }

@@ -46,7 +46,8 @@ func TestAccKind_clusterHealthNodes(t *testing.T) {
 			{
 				Config: acctest.Config(`
 data "hedgehog_cluster_health" "this" {
-  min_ready_nodes = 1
+  min_ready_nodes  = 1
+  require_hedgehog = false
 }
 `),
 				ConfigStateChecks: []statecheck.StateCheck{
@@ -59,7 +60,8 @@ data "hedgehog_cluster_health" "this" {
 			{
 				Config: acctest.Config(`
 data "hedgehog_cluster_health" "this" {
-  min_ready_nodes = 2
+  min_ready_nodes  = 2
+  require_hedgehog = false
 }
 `),
 				ConfigStateChecks: []statecheck.StateCheck{

@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"time"
 
@@ -259,10 +260,21 @@ func (c *Cluster) saveState() error {
 	return os.WriteFile(filepath.Join(c.opts.Dir, "state.json"), raw, 0o600)
 }
 
-// Stop stops every process and removes the cluster's files.
+// Stop stops every process and removes the cluster's files: first what
+// runs beside the control plane (StartProcess: the fabric simulator, the
+// Hedgehog stand-in), while the API server can still take its goodbyes (the
+// stand-in unregisters its webhooks), then the control plane.
 func (c *Cluster) Stop() error {
+	controlPlane := []string{"kube-controller-manager", "kube-apiserver", "etcd"}
+	var beside []string
+	for name := range c.procs {
+		if !slices.Contains(controlPlane, name) {
+			beside = append(beside, name)
+		}
+	}
+	slices.Sort(beside)
 	var errs []error
-	for _, name := range []string{"fabric-simulator", "kube-controller-manager", "kube-apiserver", "etcd"} {
+	for _, name := range append(beside, controlPlane...) {
 		errs = append(errs, c.stop(name))
 	}
 	errs = append(errs, os.RemoveAll(c.opts.Dir))

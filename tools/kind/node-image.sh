@@ -82,10 +82,12 @@ bindir() { dirname "$(bin "$1")"; }
 # The rootfs, once per suite and package list.
 rootfs=$cache/rootfs-$suite-$(echo "$packages" | sha256sum | cut -c1-12)
 if [ ! -f "$rootfs/.complete" ]; then
+	# The machine's own apt source (the first one it lists); without one,
+	# debootstrap's default.
 	mirror=$(awk '/^URIs:/ { print $2; exit } /^deb / { print $2; exit }' /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null | head -1)
-	echo "==> debootstrap $suite ($packages) from ${mirror:=http://deb.debian.org/debian}"
+	echo "==> debootstrap $suite ($packages) from ${mirror:-the default mirror of debootstrap}"
 	rm -rf "$rootfs" && mkdir -p "$cache"
-	debootstrap --variant=minbase --include="$packages" "$suite" "$rootfs.tmp" "$mirror" >"$cache/debootstrap.log" 2>&1 ||
+	debootstrap --variant=minbase --include="$packages" "$suite" "$rootfs.tmp" ${mirror:+"$mirror"} >"$cache/debootstrap.log" 2>&1 ||
 		{ tail -20 "$cache/debootstrap.log" >&2; exit 1; }
 	rm -rf "$rootfs.tmp"/var/cache/apt/archives/*.deb "$rootfs.tmp"/var/lib/apt/lists/*
 	mv "$rootfs.tmp" "$rootfs"

@@ -1,12 +1,15 @@
-data "hedgehog_cluster_health" "this" {
-  min_ready_nodes = 3
-}
+# The health of the fabric: the API server, the control node, the rights the
+# provider needs, and every switch (its agent has applied its configuration
+# and sent a heartbeat within the last minute, as Hedgehog's own readiness
+# check asks).
+data "hedgehog_cluster_health" "fabric" {}
 
-# A check block warns on every plan and apply when the cluster is unhealthy,
-# without failing the run.
-check "cluster_health" {
+# A check block runs on every plan and apply: an unhealthy fabric turns it
+# into a warning that names the problem (such as a silent switch), without
+# failing the run.
+check "fabric_health" {
   assert {
-    condition     = data.hedgehog_cluster_health.this.overall_status == "healthy"
-    error_message = "The fabric cluster is unhealthy: ${join("; ", data.hedgehog_cluster_health.this.problems)}"
+    condition     = data.hedgehog_cluster_health.fabric.overall_status == "healthy"
+    error_message = "The fabric is unhealthy: ${join("; ", data.hedgehog_cluster_health.fabric.problems)}"
   }
 }

@@ -281,7 +281,12 @@ func standIn(ctx context.Context, args []string) error {
 			}
 		}
 	}
-	s, err := fabricsim.StartStandIn(ctx, dynamic.NewForConfigOrDie(cfg), typed, fabricsim.StandInOptions{
+	// The start runs to its end even when a stop comes meanwhile (make
+	// cluster-down right after cluster-up): a stand-in stopped half-started
+	// would leave its webhook registered, refusing every Hedgehog object.
+	start, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	s, err := fabricsim.StartStandIn(start, dynamic.NewForConfigOrDie(cfg), typed, fabricsim.StandInOptions{
 		Host: "127.0.0.1", AgentDelay: *agentDelay, Fabric: fabric})
 	if err != nil {
 		return err

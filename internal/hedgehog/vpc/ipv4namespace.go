@@ -31,6 +31,8 @@ var IPv4Namespace = &kinds.Kind{
 			Set: []validator.Set{setvalidator.SizeAtLeast(1)}},
 	},
 	Default: defaultIPv4Namespace,
+	// Hedgehog's installer creates the namespace default (10.0.0.0/16 in the virtual lab).
+	Preinstalled: []string{DefaultNamespace},
 	Check: func(name string, spec map[string]any) []kinds.Problem {
 		out := meta.NameAtMost(name, maxNameLength)
 		l, _ := meta.List(spec, "subnets")

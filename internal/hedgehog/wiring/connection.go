@@ -22,8 +22,8 @@ var ConnectionTypes = []struct{ Member, Type string }{
 	{"gateway", "gateway"}, {"vpcLoopback", "vpc-loopback"}, {"external", "external"}, {"staticExternal", "static-external"},
 }
 
-// deprecatedMembers are members the API still accepts but no longer
-// supports.
+// deprecatedMembers are members the API still accepts, with a warning,
+// but no longer supports.
 var deprecatedMembers = []string{"mclag", "mclagDomain"}
 
 // Connection is a cable (or a bundle of cables) between devices of the
@@ -34,7 +34,8 @@ var Connection = &kinds.Kind{
 	ServerLabel: meta.ServerLabel,
 	Description: "A Hedgehog connection (`connections.wiring.githedgehog.com/v1beta1`): the cables between two devices of " +
 		"the fabric. Exactly one of `unbundled`, `bundled`, `eslag`, `fabric`, `mesh`, `gateway`, `vpc_loopback`, `external` " +
-		"and `static_external` is set, and it is the connection's type: changing the type replaces the connection. Ports " +
+		"and `static_external` is set (or one of the deprecated `mclag` and `mclag_domain`, which Hedgehog accepts with a " +
+		"warning), and it is the connection's type: changing the type replaces the connection. Ports " +
 		"are written `<device>/<port>` (`leaf-01/E1/5`, `server-01/enp2s1`); each port may be used by one connection only, " +
 		"and the switches and servers named must exist. Hedgehog refuses to delete a connection while VPC or External " +
 		"attachments use it. The conventional name is `<left>--<type>--<right>`, such as `server-01--unbundled--leaf-01`.",
@@ -51,13 +52,14 @@ var Connection = &kinds.Kind{
 			Description: "A server multi-homed to 2 to 4 switches of an ESLAG redundancy group, as one port channel."},
 		{Name: "mclag", JSON: "mclag", Type: kinds.Object, Attrs: []kinds.Attr{
 			serverLinks("The server-to-switch links.", 0), mtu(), fallback()},
-			Description: "MCLAG is deprecated and no longer supported by Hedgehog: the plan refuses it. It is here so that " +
-				"data sources can show old connections."},
+			Description: "A server dual-homed to the two switches of an MCLAG pair, as one port channel. Hedgehog deprecates " +
+				"MCLAG and still accepts it, checking nothing more: the plan warns (\"MCLAG is deprecated and no longer supported\"). " +
+				"New fabrics use `eslag`."},
 		{Name: "mclag_domain", JSON: "mclagDomain", Type: kinds.Object, Attrs: []kinds.Attr{
 			switchLinks("peer_links", "peerLinks", "The peer links between the two switches."),
 			switchLinks("session_links", "sessionLinks", "The session links between the two switches."),
-		}, Description: "MCLAG domains are deprecated and no longer supported by Hedgehog: the plan refuses them. It is here " +
-			"so that data sources can show old connections."},
+		}, Description: "The peer and session links that make two switches an MCLAG pair. Hedgehog deprecates MCLAG and " +
+			"still accepts it, checking nothing more: the plan warns (\"MCLAG is deprecated and no longer supported\")."},
 		{Name: "fabric", JSON: "fabric", Type: kinds.Object, Attrs: []kinds.Attr{
 			ipLinks("The spine-to-leaf links, at least 1.", "spine", "spine", "The spine side.", "Switch",
 				"leaf", "leaf", "The leaf side.", "Switch")},

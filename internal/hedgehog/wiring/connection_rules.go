@@ -210,12 +210,12 @@ func checkConnection(name string, spec map[string]any) []kinds.Problem {
 	for _, m := range deprecatedMembers {
 		if v, ok := spec[m]; ok && v != nil {
 			p := meta.Problem(deprecationReason, m)
-			p.PlanOnly = true
+			p.Warning = true
 			out = append(out, p)
 		}
 	}
 	if len(out) > 0 {
-		return out // the API accepts MCLAG without looking further
+		return out // the API accepts MCLAG, with this warning, without looking further
 	}
 	var set []string
 	for _, t := range ConnectionTypes {

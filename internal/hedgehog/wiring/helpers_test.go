@@ -58,6 +58,7 @@ type ruleCase struct {
 	want     string
 	path     []any
 	planOnly bool
+	warning  bool // the API accepts it, with this warning
 }
 
 func runRules(t *testing.T, k *kinds.Kind, cases []ruleCase) {
@@ -75,9 +76,9 @@ func runRules(t *testing.T, k *kinds.Kind, cases []ruleCase) {
 				t.Fatalf("want %q, got no problem", c.want)
 			}
 			p := problems[0]
-			if p.Message != c.want || fmt.Sprint(p.Path) != fmt.Sprint(c.path) || p.PlanOnly != c.planOnly {
-				t.Fatalf("got %q at %v (plan only %v), want %q at %v (plan only %v)", p.Message, p.Path, p.PlanOnly,
-					c.want, c.path, c.planOnly)
+			if p.Message != c.want || fmt.Sprint(p.Path) != fmt.Sprint(c.path) || p.PlanOnly != c.planOnly || p.Warning != c.warning {
+				t.Fatalf("got %q at %v (plan only %v, warning %v), want %q at %v (plan only %v, warning %v)", p.Message, p.Path,
+					p.PlanOnly, p.Warning, c.want, c.path, c.planOnly, c.warning)
 			}
 		})
 	}

@@ -61,7 +61,7 @@ var Switch = &kinds.Kind{
 				{Name: "group", JSON: "group", Type: kinds.String, Ref: &kinds.Ref{Kind: "SwitchGroup"},
 					Description: "The SwitchGroup of the redundancy group; needs `type`."},
 				{Name: "type", JSON: "type", Type: kinds.String,
-					Description: "The redundancy type: `eslag` (`mclag` is deprecated and refused); needs `group`.",
+					Description: "The redundancy type: `eslag`, or `mclag`, which Hedgehog deprecates and still accepts (the plan warns: \"MCLAG is deprecated and no longer supported\"); needs `group`. Two switches of an MCLAG pair may share an ASN and a VTEP IP.",
 					String:      []validator.String{stringvalidator.OneOf(RedundancyTypes...)}},
 			}},
 		{Name: "vlan_namespaces", JSON: "vlanNamespaces", Type: kinds.Set, Elem: kinds.StringElem, Computed: true,

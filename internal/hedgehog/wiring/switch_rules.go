@@ -40,7 +40,7 @@ func checkSwitch(name string, spec map[string]any) []kinds.Problem {
 	}
 	if typ == "mclag" {
 		p := meta.Problem(deprecationReason, "redundancy", "type")
-		p.PlanOnly = true // the API accepts it with a warning
+		p.Warning = true
 		out = append(out, p)
 	}
 	// The rules of hhfab's hydration that need nothing but the switch.

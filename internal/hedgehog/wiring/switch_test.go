@@ -27,7 +27,7 @@ func TestSwitchRules(t *testing.T) {
 		{name: "redundancy type without group", object: "leaf-01", spec: leaf + "redundancy: {type: eslag}",
 			want: "redundancy type specified without group", path: []any{"redundancy", "type"}},
 		{name: "mclag is deprecated", object: "leaf-01", spec: leaf + "redundancy: {group: m, type: mclag}",
-			want: "MCLAG is deprecated and no longer supported", path: []any{"redundancy", "type"}, planOnly: true},
+			want: "MCLAG is deprecated and no longer supported", path: []any{"redundancy", "type"}, warning: true},
 		{name: "management IP without prefix length", object: "leaf-01", spec: strings.Replace(leaf, "172.30.0.8/21", "172.30.0.8", 1),
 			want: `failed hydration validation: parsing switch leaf-01 IP 172.30.0.8: netip.ParsePrefix("172.30.0.8"): no '/'`,
 			path: []any{"ip"}},

@@ -41,8 +41,10 @@ var VLANNamespace = &kinds.Kind{
 					Int64:       []validator.Int64{int64validator.Between(1, 4094)}},
 			}}},
 	},
-	Check:   checkVLANNamespace,
-	Default: defaultVLANNamespace,
+	// Hedgehog's installer creates the namespace default (1000-2999 in the virtual lab).
+	Preinstalled: []string{"default"},
+	Check:        checkVLANNamespace,
+	Default:      defaultVLANNamespace,
 	Applied: &kinds.AppliedRule{Agents: agent.Agent, AgentField: "vlanNamespaces",
 		Description: "every switch that uses the namespace has applied it.",
 		Switches: func(ctx context.Context, l kinds.Lookup, u *unstructured.Unstructured) ([]string, error) {

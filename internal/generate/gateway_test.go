@@ -13,7 +13,7 @@ import (
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog/vpc"
 )
 
-func obj(name string, spec map[string]any) *unstructured.Unstructured {
+func specObj(name string, spec map[string]any) *unstructured.Unstructured {
 	return &unstructured.Unstructured{Object: map[string]any{"metadata": map[string]any{"name": name, "namespace": "default"},
 		"spec": spec}}
 }
@@ -23,21 +23,23 @@ func obj(name string, spec map[string]any) *unstructured.Unstructured {
 // the ACL's from and to; gateways and peerings refer to their groups.
 func TestGatewayReferences(t *testing.T) {
 	objs := []Object{
-		{Kind: vpc.VPC, U: obj("vpc-01", map[string]any{"subnets": map[string]any{"default": map[string]any{"subnet": "10.0.1.0/24"}}})},
-		{Kind: vpc.External, U: obj("internet", map[string]any{"ipv4Namespace": "default"})},
-		{Kind: gateway.GatewayGroup, U: obj("default", map[string]any{})},
-		{Kind: gateway.Gateway, U: obj("gw-01", map[string]any{"groups": []any{map[string]any{"name": "default"}}})},
-		{Kind: gateway.GatewayPeering, U: obj("vpc-01--internet", map[string]any{
+		{Kind: vpc.VPC, U: specObj("vpc-01", map[string]any{"subnets": map[string]any{"default": map[string]any{"subnet": "10.0.1.0/24", "vlan": int64(1001)}}})},
+		{Kind: vpc.External, U: specObj("internet", map[string]any{"ipv4Namespace": "default"})},
+		{Kind: gateway.GatewayGroup, U: specObj("default", map[string]any{})},
+		{Kind: gateway.Gateway, U: specObj("gw-01", map[string]any{"groups": []any{map[string]any{"name": "default"}}})},
+		{Kind: gateway.GatewayPeering, U: specObj("vpc-01--internet", map[string]any{
 			"gatewayGroup": "default",
 			"peering": map[string]any{
 				"vpc-01":       map[string]any{"expose": []any{map[string]any{"ips": []any{map[string]any{"cidr": "10.0.1.0/24"}}}}},
 				"ext.internet": map[string]any{"expose": []any{map[string]any{"default": true}}},
-				"vpc-99":       map[string]any{},
 			},
 			"acl": map[string]any{"default": "deny", "rules": []any{map[string]any{"from": "vpc-01", "to": "ext.internet", "action": "allow"}}},
 		})},
+		{Kind: gateway.GatewayPeering, U: specObj("vpc-01--vpc-99", map[string]any{"gatewayGroup": "default",
+			"peering": map[string]any{"vpc-01": map[string]any{"expose": []any{map[string]any{"default": true}}},
+				"vpc-99": map[string]any{"expose": []any{map[string]any{"default": true}}}}})},
 	}
-	raw, err := Config(objs, hedgehog.Kinds(), Options{Imports: true, Source: "x"})
+	raw, _, err := Config(objs, hedgehog.Kinds(), Options{Imports: true, Source: "x"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +50,7 @@ func TestGatewayReferences(t *testing.T) {
 	for _, want := range []string{
 		`(hedgehog_vpc.vpc-01.name) = { expose = [{ ips = [{ cidr = "10.0.1.0/24" }] }] }`,
 		`"ext.${hedgehog_external.internet.name}" = { expose = [{ default = true }] }`,
-		`"vpc-99" = {}`, // no resource: the name as it is
+		`"vpc-99" = { expose = [{ default = true }] }`, // no resource: the name as it is
 		`from = hedgehog_vpc.vpc-01.name`,
 		`to = "ext.${hedgehog_external.internet.name}"`,
 		`gateway_group = hedgehog_gateway_group.default.name`,

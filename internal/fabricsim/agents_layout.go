@@ -161,7 +161,8 @@ func agentSpec(sw *unstructured.Unstructured, w fabricObjects) (map[string]any, 
 
 	swNamespaces := strs(own["vlanNamespaces"])
 	for _, vname := range sortedKeys(vpcs) {
-		ns := str(vpcs[vname].(map[string]any), "vlanNamespace")
+		spec, _ := vpcs[vname].(map[string]any)
+		ns := str(spec, "vlanNamespace")
 		if !slices.Contains(swNamespaces, ns) {
 			return nil, fmt.Errorf("switch %s doesn't have vlan namespace %s while gets vpc %s", name, ns, vname)
 		}

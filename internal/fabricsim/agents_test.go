@@ -129,7 +129,7 @@ func TestAgentLayout(t *testing.T) {
 
 	// The controller refuses a switch that would get a VPC of a VLAN
 	// namespace it does not have.
-	w.vpcs[0].Object["spec"].(map[string]any)["vlanNamespace"] = "other"
+	w.vpcs[0].Object["spec"] = map[string]any{"vlanNamespace": "other", "subnets": Spec(w.vpcs[0])["subnets"]}
 	if _, err := agentSpec(w.switches[1], w); err == nil {
 		t.Error("leaf-1 gets v1 of VLAN namespace other: the controller refuses it")
 	}
@@ -176,7 +176,7 @@ func TestSwitchAgentSteps(t *testing.T) {
 	if step.write["lastAttemptGen"] != int64(3) || step.write["lastAppliedGen"] != int64(0) || step.again != delay {
 		t.Fatalf("attempt: %v", step.write)
 	}
-	if c := step.write["conditions"].([]any)[0].(map[string]any); c["reason"] != "ApplyPending" || c["message"] != "Config will be applied, gen=3" {
+	if c := appliedCondition(step.write); c["reason"] != "ApplyPending" || c["message"] != "Config will be applied, gen=3" {
 		t.Fatalf("attempt condition: %v", c)
 	}
 	if mid := step.next.step(a, now.Add(delay/2), delay, never); mid.write != nil {
@@ -186,7 +186,7 @@ func TestSwitchAgentSteps(t *testing.T) {
 	if step.write["lastAppliedGen"] != int64(3) {
 		t.Fatalf("applied: %v", step.write)
 	}
-	if c := step.write["conditions"].([]any)[0].(map[string]any); c["status"] != "True" || c["message"] != "Config applied, gen=3" {
+	if c := appliedCondition(step.write); c["status"] != "True" || c["message"] != "Config applied, gen=3" {
 		t.Fatalf("applied condition: %v", c)
 	}
 
@@ -206,7 +206,7 @@ func TestSwitchAgentSteps(t *testing.T) {
 	if step.write["runID"] == run || step.write["lastAttemptGen"] != int64(3) || step.write["lastAppliedGen"] != int64(3) {
 		t.Fatalf("restart: %v (run was %v)", step.write, run)
 	}
-	if c := step.write["conditions"].([]any)[0].(map[string]any); c["message"] != "Config will be applied, gen=4" {
+	if c := appliedCondition(step.write); c["message"] != "Config will be applied, gen=4" {
 		t.Fatalf("the restart keeps the conditions: %v", c)
 	}
 	if step = step.next.step(a, now.Add(4*delay), delay, always); step.write["lastAttemptGen"] != int64(4) {
@@ -222,4 +222,14 @@ func TestFailsToApply(t *testing.T) {
 			t.Errorf("%q: %v, want %v", annotation, got, want)
 		}
 	}
+}
+
+func appliedCondition(status map[string]any) map[string]any {
+	conds, _ := status["conditions"].([]any)
+	for _, c := range conds {
+		if m, ok := c.(map[string]any); ok && m["type"] == "Applied" {
+			return m
+		}
+	}
+	return nil
 }

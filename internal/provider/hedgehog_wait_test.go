@@ -2,7 +2,9 @@ package provider_test
 
 // wait_for_applied against the stand-in's agent simulator, which builds
 // each switch's Agent as Hedgehog's controller does and reports as
-// Hedgehog's switch agent does (internal/fabricsim/agents*.go).
+// Hedgehog's switch agent does (internal/fabricsim/agents*.go). Longer than
+// most files: one test per behaviour of the wait, and the checks of what an
+// Agent carries that the other wait tests share.
 
 import (
 	"context"

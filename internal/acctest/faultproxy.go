@@ -48,6 +48,9 @@ type FaultProxy struct {
 	turn     int
 	// Before runs before a request is forwarded (after the fault choice).
 	Before func(r *http.Request)
+	// Answer, when set, sees the API server's answer before it is passed
+	// on (it may wrap the body to act on what streams through).
+	Answer func(r *http.Response)
 
 	Requests  atomic.Int64 // every request that reached the proxy
 	Forwarded atomic.Int64
@@ -73,6 +76,12 @@ func NewFaultProxy(t *testing.T, cfg *rest.Config) *FaultProxy {
 		},
 		Transport:     transport,
 		FlushInterval: -1, // watches stream
+		ModifyResponse: func(r *http.Response) error {
+			if p.Answer != nil {
+				p.Answer(r)
+			}
+			return nil
+		},
 	}
 	p.server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p.Requests.Add(1)

@@ -1,5 +1,8 @@
-// The agent simulator (longer than most files: the controller's part, which
-// builds each switch's Agent, and the agents' part, which reports on it).
+// The agent simulator: Hedgehog's fabric controller, which keeps one Agent
+// per switch (agents_layout.go says what it carries), and the agent on each
+// switch, which applies it and reports (agents_switch.go). Both are written
+// from upstream's code, never from the provider's declarations: the
+// provider's wait_for_applied is tested against them.
 
 package fabricsim
 
@@ -7,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"k8s.io/apimachinery/pkg/api/equality"
@@ -17,46 +21,59 @@ import (
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/util/workqueue"
 
+	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog/agent"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog/meta"
+	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog/vpc"
+	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog/wiring"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/kinds"
 )
 
-// FailApplyAnnotation on a Switch makes its simulated agent fail to apply,
-// with the annotation's value as the message.
-const FailApplyAnnotation = "fabricsim.hedgehog-terraform.github.io/fail-apply"
+// Annotations on a Switch that make its simulated agent misbehave.
+const (
+	// FailApplyAnnotation makes the agent fail to apply: "true" fails every
+	// generation, "<field>/<name>" (such as "vpcAttachments/a1") every
+	// generation whose Agent spec carries that object. A failing agent
+	// behaves as upstream's does: it exits and starts again.
+	FailApplyAnnotation = "fabricsim.hedgehog-terraform.github.io/fail-apply"
+	// OfflineAnnotation ("true") makes the agent silent: the Agent exists,
+	// but the switch never reports.
+	OfflineAnnotation = "fabricsim.hedgehog-terraform.github.io/offline"
+	// BusyAnnotation, a duration such as "100ms", stands for a fabric where
+	// other changes keep reaching the switch: the controller raises the
+	// Agent's generation that often (spec.fabricsimBusy counts).
+	BusyAnnotation = "fabricsim.hedgehog-terraform.github.io/busy"
+)
 
-// OfflineAnnotation on a Switch makes its simulated agent silent: the Agent
-// exists, but never reports a heartbeat or an applied generation.
-const OfflineAnnotation = "fabricsim.hedgehog-terraform.github.io/offline"
+// HeartbeatInterval is how often an agent reports that it is alive
+// (upstream's HeartbeatPeriod).
+const HeartbeatInterval = 15 * time.Second
 
-// HeartbeatInterval is how often a simulated agent reports that it is alive.
-const HeartbeatInterval = 10 * time.Second
+// SimulatedAgentVersion is the version the simulated agents report.
+const SimulatedAgentVersion = "simulated"
 
-// AgentFieldManager is the agent simulator's name in managedFields.
-const AgentFieldManager = "hedgehog-agent-simulator"
+// Field managers: the controller writes Agents, the switch agents their status.
+const (
+	ControllerFieldManager = "hedgehog-fabric-controller-simulator"
+	AgentFieldManager      = "hedgehog-agent-simulator"
+)
 
 // AgentOptions tune the agent simulator.
 type AgentOptions struct {
-	Switches *kinds.Kind   // the Switch kind: one agent per switch
-	Agents   *kinds.Kind   // the Agent kind
-	Kinds    []*kinds.Kind // kinds whose objects switches carry (their Applied rules say where)
-	Delay    time.Duration // from a new generation to its being applied
+	Delay time.Duration // how long a switch takes to apply a generation (and to restart)
 }
 
-// RunAgents simulates Hedgehog's controller and switch agents until ctx
-// ends: every Switch has an Agent whose spec carries a copy of each object
-// the switch needs (as the kinds' Applied rules say, which is where the
-// provider's wait_for_applied looks), so the API server raises the Agent's
-// generation whenever one of them changes; Delay later the agent reports
-// that generation applied — or failed, when the Switch carries
-// FailApplyAnnotation.
+// carriedKinds are the kinds whose objects the controller reads.
+var carriedKinds = []*kinds.Kind{wiring.Switch, wiring.Connection, wiring.SwitchProfile, wiring.VLANNamespace,
+	vpc.VPC, vpc.VPCAttachment, vpc.VPCPeering, vpc.IPv4Namespace, vpc.External, vpc.ExternalAttachment, vpc.ExternalPeering}
+
+// RunAgents simulates Hedgehog's fabric controller and switch agents until
+// ctx ends.
 func RunAgents(ctx context.Context, client dynamic.Interface, opts AgentOptions) error {
 	factory := dynamicinformer.NewFilteredDynamicSharedInformerFactory(client, 0, meta.Namespace, nil)
 	stores := map[*kinds.Kind]cache.Store{}
 	queue := workqueue.NewTypedDelayingQueue[string]()
 	defer queue.ShutDown()
-	watched := append([]*kinds.Kind{opts.Switches, opts.Agents}, opts.Kinds...)
-	for _, k := range watched {
+	for _, k := range append([]*kinds.Kind{agent.Agent}, carriedKinds...) {
 		inf := factory.ForResource(k.GVR(nil)).Informer()
 		if _, err := inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
 			AddFunc:    func(any) { queue.Add("sync") },
@@ -77,28 +94,17 @@ func RunAgents(ctx context.Context, client dynamic.Interface, opts AgentOptions)
 		<-ctx.Done()
 		queue.ShutDown()
 	}()
-	go func() {
-		tick := time.NewTicker(HeartbeatInterval)
-		defer tick.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-tick.C:
-				queue.Add("sync")
-			}
-		}
-	}()
-	s := &agentSim{client: client, opts: opts, stores: stores, pending: map[string]time.Time{}}
+	s := &agentSim{client: client, opts: opts, stores: stores, agents: map[string]switchAgent{}}
 	for {
 		key, shutdown := queue.Get()
 		if shutdown {
 			return ctx.Err()
 		}
-		if again, err := s.sync(ctx); err != nil || again > 0 {
-			if again <= 0 {
-				again = time.Second
-			}
+		again, err := s.sync(ctx)
+		if err != nil && (again <= 0 || again > time.Second) {
+			again = time.Second
+		}
+		if again > 0 {
 			queue.AddAfter(key, again)
 		}
 		queue.Done(key)
@@ -106,205 +112,139 @@ func RunAgents(ctx context.Context, client dynamic.Interface, opts AgentOptions)
 }
 
 type agentSim struct {
-	client  dynamic.Interface
-	opts    AgentOptions
-	stores  map[*kinds.Kind]cache.Store
-	pending map[string]time.Time // agent/generation → when it was first seen
+	client dynamic.Interface
+	opts   AgentOptions
+	stores map[*kinds.Kind]cache.Store
+	agents map[string]switchAgent // by switch name
 }
 
-// storeLookup reads other objects from the simulator's caches.
-type storeLookup struct{ stores map[*kinds.Kind]cache.Store }
-
-func (l storeLookup) Get(_ context.Context, k *kinds.Kind, name string) (*unstructured.Unstructured, error) {
-	obj, ok, err := l.stores[k].GetByKey(meta.Namespace + "/" + name)
-	if err != nil || !ok {
-		return nil, err
-	}
-	u, _ := obj.(*unstructured.Unstructured)
-	return u, nil
-}
-
-func (l storeLookup) List(_ context.Context, k *kinds.Kind) ([]*unstructured.Unstructured, error) {
+func (s *agentSim) list(k *kinds.Kind) []*unstructured.Unstructured {
 	var out []*unstructured.Unstructured
-	for _, obj := range l.stores[k].List() {
+	for _, obj := range s.stores[k].List() {
 		if u, ok := obj.(*unstructured.Unstructured); ok {
 			out = append(out, u)
 		}
 	}
-	return out, nil
+	return out
 }
 
-// sync brings every Agent up to date; it returns when to look again (a
-// generation waiting out its delay).
+// sync brings every Agent up to date, then moves every switch agent on; it
+// returns when to look again.
 func (s *agentSim) sync(ctx context.Context) (time.Duration, error) {
-	l := storeLookup{s.stores}
-	switches, _ := l.List(ctx, s.opts.Switches)
-	want := map[string]map[string]any{} // switch → Agent spec
-	for _, sw := range switches {
-		spec := Spec(sw)
-		agentSpec := map[string]any{"switch": spec}
-		for _, field := range []string{"role", "description"} {
-			if v, ok := spec[field]; ok && v != nil { // an explicit null would be refused
-				agentSpec[field] = v
-			}
-		}
-		want[sw.GetName()] = agentSpec
-	}
-	for _, k := range s.opts.Kinds {
-		if k.Applied.AgentField == "" {
-			continue // the agents do not carry this kind
-		}
-		objs, _ := l.List(ctx, k)
-		for _, o := range objs {
-			names, err := k.Applied.Switches(ctx, l, o)
-			if err != nil {
-				continue
-			}
-			for _, sw := range names {
-				spec, ok := want[sw]
-				if !ok {
-					continue
-				}
-				field, _ := spec[k.Applied.AgentField].(map[string]any)
-				if field == nil {
-					field = map[string]any{}
-					spec[k.Applied.AgentField] = field
-				}
-				field[o.GetName()] = Spec(o)
-			}
-		}
-	}
-	api := s.client.Resource(s.opts.Agents.GVR(nil)).Namespace(meta.Namespace)
+	w := fabricObjects{switches: s.list(wiring.Switch), connections: s.list(wiring.Connection),
+		profiles: s.list(wiring.SwitchProfile), vlanNamespaces: s.list(wiring.VLANNamespace), vpcs: s.list(vpc.VPC),
+		attachments: s.list(vpc.VPCAttachment), peerings: s.list(vpc.VPCPeering), ipv4Namespaces: s.list(vpc.IPv4Namespace),
+		externals: s.list(vpc.External), extAttachments: s.list(vpc.ExternalAttachment), extPeers: s.list(vpc.ExternalPeering)}
+	api := s.client.Resource(agent.Agent.GVR(nil)).Namespace(meta.Namespace)
 	var again time.Duration
+	soonest := func(d time.Duration) {
+		if d > 0 && (again == 0 || d < again) {
+			again = d
+		}
+	}
 	var errs []error // one switch's failure must not hold up the others
-	for name, spec := range want {
-		agent := &unstructured.Unstructured{Object: map[string]any{
-			"apiVersion": s.opts.Agents.APIVersion(nil), "kind": s.opts.Agents.Kind,
-			"metadata": map[string]any{"name": name, "namespace": meta.Namespace}, "spec": spec,
-		}}
-		// An agent whose spec is already what it should be is not written
-		// again: a sync runs after every change of any watched object, and
-		// rewriting every (large) agent each time would busy the API server.
-		cur, _ := l.Get(ctx, s.opts.Agents, name)
-		if cur == nil || !equality.Semantic.DeepEqual(Spec(cur), spec) {
-			var err error
-			if cur, err = api.Apply(ctx, name, agent, metav1.ApplyOptions{FieldManager: AgentFieldManager, Force: true}); err != nil {
+	present := map[string]bool{}
+	for _, sw := range w.switches {
+		present[sw.GetName()] = true
+		if sw.GetDeletionTimestamp() != nil {
+			continue // the Agent goes with the switch (garbage collection)
+		}
+		name := sw.GetName()
+		cur := s.agent(name)
+		spec, err := agentSpec(sw, w)
+		if err == nil {
+			spec, err = s.busy(sw, spec, soonest)
+		}
+		// The controller rewrites an Agent whose spec changed; a switch it
+		// refuses to reconcile keeps the Agent it has.
+		if err == nil && (cur == nil || !equality.Semantic.DeepEqual(Spec(cur), spec)) {
+			if cur, err = api.Apply(ctx, name, desiredAgent(sw, spec), metav1.ApplyOptions{FieldManager: ControllerFieldManager,
+				Force: true}); err != nil {
 				errs = append(errs, fmt.Errorf("agent %s: %w", name, err))
 				continue
 			}
 		}
-		sw, _ := l.Get(ctx, s.opts.Switches, name)
-		wait, err := s.report(ctx, cur, sw)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("agent %s: %w", name, err))
+		if cur == nil {
 			continue
 		}
-		if wait > 0 && (again == 0 || wait < again) {
-			again = wait
+		d, err := s.runAgent(ctx, cur, sw)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("agent %s: %w", name, err))
 		}
+		soonest(d)
 	}
-	agents, _ := l.List(ctx, s.opts.Agents)
-	for _, a := range agents {
-		if _, ok := want[a.GetName()]; !ok {
-			_ = api.Delete(ctx, a.GetName(), metav1.DeleteOptions{})
+	for name := range s.agents {
+		if !present[name] {
+			delete(s.agents, name) // the switch is gone, and its agent with it
 		}
 	}
 	return again, errors.Join(errs...)
 }
 
-// report writes what the agent says about its current generation: pending
-// until Delay has passed since the generation appeared, then applied (or
-// failed). It returns how long until the next report is due.
-func (s *agentSim) report(ctx context.Context, a, sw *unstructured.Unstructured) (time.Duration, error) {
-	gen := a.GetGeneration()
-	state := readAgentStatus(a)
-	key := fmt.Sprintf("%s/%d", a.GetName(), gen)
-	first, seen := s.pending[key]
-	if !seen {
-		first = time.Now()
-		s.pending[key] = first
-	}
-	failure := ""
-	if sw != nil {
-		failure = sw.GetAnnotations()[FailApplyAnnotation]
-		if sw.GetAnnotations()[OfflineAnnotation] == "true" {
-			return 0, nil
-		}
-	}
-	now := time.Now().UTC().Format(time.RFC3339)
-	status := map[string]any{"lastHeartbeat": now, "version": "simulated", "lastAppliedGen": state.lastApplied,
-		"state": map[string]any{"nos": map[string]any{"softwareVersion": "simulated", "asicVersion": "vs"}}}
-	remaining := s.opts.Delay - time.Since(first)
-	switch {
-	case state.lastApplied == gen && failure == "":
-		return 0, s.heartbeat(ctx, a, now)
-	case remaining > 0:
-		if state.reason == "ApplyPending" && state.gen == gen {
-			return remaining, nil
-		}
-		status["conditions"] = []any{condition("False", "ApplyPending", fmt.Sprintf("Config will be applied, gen=%d", gen), gen)}
-	case failure != "":
-		if state.reason == "ApplyFailed" && state.gen == gen {
-			return 0, nil
-		}
-		status["lastAttemptGen"], status["lastAttemptTime"] = gen, now
-		status["conditions"] = []any{condition("False", "ApplyFailed", failure, gen)}
-	default:
-		status["lastAttemptGen"], status["lastAttemptTime"] = gen, now
-		status["lastAppliedGen"], status["lastAppliedTime"] = gen, now
-		status["conditions"] = []any{condition("True", "ApplySucceeded", fmt.Sprintf("Config applied, gen=%d", gen), gen)}
-		remaining = 0
-	}
-	patch := &unstructured.Unstructured{Object: map[string]any{
-		"apiVersion": a.GetAPIVersion(), "kind": a.GetKind(),
-		"metadata": map[string]any{"name": a.GetName(), "namespace": a.GetNamespace()}, "status": status,
-	}}
-	_, err := s.client.Resource(s.opts.Agents.GVR(nil)).Namespace(meta.Namespace).ApplyStatus(ctx, a.GetName(), patch,
-		metav1.ApplyOptions{FieldManager: AgentFieldManager, Force: true})
-	return max(remaining, 0), err
-}
-
-// heartbeat reports that an agent with nothing to apply is alive, once its
-// last heartbeat is HeartbeatInterval old.
-func (s *agentSim) heartbeat(ctx context.Context, a *unstructured.Unstructured, now string) error {
-	last, _, _ := unstructured.NestedString(a.Object, "status", "lastHeartbeat")
-	if t, err := time.Parse(time.RFC3339, last); err == nil && time.Since(t) < HeartbeatInterval {
+func (s *agentSim) agent(name string) *unstructured.Unstructured {
+	obj, ok, _ := s.stores[agent.Agent].GetByKey(meta.Namespace + "/" + name)
+	if !ok {
 		return nil
 	}
-	status, _, _ := unstructured.NestedMap(a.Object, "status")
-	if status == nil {
-		return nil
+	u, _ := obj.(*unstructured.Unstructured)
+	return u
+}
+
+// busy stands for other changes reaching a switch with BusyAnnotation.
+func (s *agentSim) busy(sw *unstructured.Unstructured, spec map[string]any, soonest func(time.Duration)) (map[string]any, error) {
+	v, ok := sw.GetAnnotations()[BusyAnnotation]
+	if !ok {
+		return spec, nil
 	}
-	status["lastHeartbeat"] = now
-	patch := &unstructured.Unstructured{Object: map[string]any{
-		"apiVersion": a.GetAPIVersion(), "kind": a.GetKind(),
-		"metadata": map[string]any{"name": a.GetName(), "namespace": a.GetNamespace()}, "status": status,
-	}}
-	_, err := s.client.Resource(s.opts.Agents.GVR(nil)).Namespace(meta.Namespace).ApplyStatus(ctx, a.GetName(), patch,
-		metav1.ApplyOptions{FieldManager: AgentFieldManager, Force: true})
-	return err
+	every, err := time.ParseDuration(v)
+	if err != nil || every <= 0 {
+		return nil, fmt.Errorf("annotation %s: %q is not a duration", BusyAnnotation, v)
+	}
+	spec["fabricsimBusy"] = time.Now().UnixNano() / int64(every)
+	soonest(every)
+	return spec, nil
 }
 
-func condition(status, reason, message string, gen int64) map[string]any {
-	return map[string]any{"type": "Applied", "status": status, "reason": reason, "message": message,
-		"lastTransitionTime": time.Now().UTC().Format(time.RFC3339), "observedGeneration": gen}
-}
-
-type agentStatus struct {
-	lastApplied, gen int64
-	reason           string
-}
-
-// readAgentStatus reads what an Agent's status says about its generations.
-func readAgentStatus(a *unstructured.Unstructured) agentStatus {
-	var s agentStatus
-	s.lastApplied, _, _ = unstructured.NestedInt64(a.Object, "status", "lastAppliedGen")
-	conds, _, _ := unstructured.NestedSlice(a.Object, "status", "conditions")
-	for _, c := range conds {
-		if m, ok := c.(map[string]any); ok && m["type"] == "Applied" {
-			s.reason, _ = m["reason"].(string)
-			s.gen, _ = m["observedGeneration"].(int64)
+// desiredAgent is the Agent the controller writes for a switch: named after
+// it, owned by it (deleted with it), with its labels and its Hedgehog
+// annotations.
+func desiredAgent(sw *unstructured.Unstructured, spec map[string]any) *unstructured.Unstructured {
+	annotations := map[string]any{}
+	for k, v := range sw.GetAnnotations() {
+		if strings.Contains(k, "githedgehog.com/") {
+			annotations[k] = v
 		}
 	}
-	return s
+	labels := map[string]any{}
+	for k, v := range sw.GetLabels() {
+		labels[k] = v
+	}
+	return &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": agent.Agent.APIVersion(nil), "kind": agent.Agent.Kind,
+		"metadata": map[string]any{"name": sw.GetName(), "namespace": meta.Namespace, "labels": labels, "annotations": annotations,
+			"ownerReferences": []any{map[string]any{"apiVersion": sw.GetAPIVersion(), "kind": sw.GetKind(), "name": sw.GetName(),
+				"uid": string(sw.GetUID())}}},
+		"spec": spec,
+	}}
+}
+
+// runAgent moves the switch agent of Agent a on, writing what it reports.
+func (s *agentSim) runAgent(ctx context.Context, a, sw *unstructured.Unstructured) (time.Duration, error) {
+	if sw.GetAnnotations()[OfflineAnnotation] == "true" {
+		return 0, nil
+	}
+	step := s.agents[sw.GetName()].step(a, time.Now(), s.opts.Delay, failsToApply(sw.GetAnnotations()[FailApplyAnnotation]))
+	// After a write, the Agent's update event brings the next step.
+	if step.write != nil {
+		patch := &unstructured.Unstructured{Object: map[string]any{
+			"apiVersion": a.GetAPIVersion(), "kind": a.GetKind(),
+			"metadata": map[string]any{"name": a.GetName(), "namespace": a.GetNamespace()}, "status": step.write,
+		}}
+		if _, err := s.client.Resource(agent.Agent.GVR(nil)).Namespace(meta.Namespace).ApplyStatus(ctx, a.GetName(), patch,
+			metav1.ApplyOptions{FieldManager: AgentFieldManager, Force: true}); err != nil {
+			return 0, err // the agent did not get to report: the step is taken again
+		}
+	}
+	s.agents[sw.GetName()] = step.next
+	return step.again, nil
 }

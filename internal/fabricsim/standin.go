@@ -13,8 +13,6 @@ import (
 
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/crds"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog"
-	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog/agent"
-	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog/wiring"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/kinds"
 )
 
@@ -51,18 +49,12 @@ func StartStandIn(ctx context.Context, dyn dynamic.Interface, typed kubernetes.I
 		_ = w.Stop(ctx)
 		return nil, err
 	}
-	var applied []*kinds.Kind
-	for _, k := range hedgehog.Kinds() {
-		if k.Applied != nil {
-			applied = append(applied, k)
-		}
-	}
 	runCtx, stop := context.WithCancel(context.Background())
 	StartVPCInfos(runCtx, dyn, opts.Fabric)
 	s := &StandIn{webhook: w, stop: stop, done: make(chan struct{})}
 	go func() {
 		defer close(s.done)
-		_ = RunAgents(runCtx, dyn, AgentOptions{Switches: wiring.Switch, Agents: agent.Agent, Kinds: applied, Delay: opts.AgentDelay})
+		_ = RunAgents(runCtx, dyn, AgentOptions{Delay: opts.AgentDelay})
 	}()
 	return s, nil
 }

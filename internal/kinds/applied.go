@@ -16,19 +16,26 @@ import (
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/kube"
 )
 
-// AppliedRule tells when a change of an object has reached the switches:
-// Hedgehog's controller copies every object a switch needs into that
-// switch's Agent (spec.<AgentField>.<name>) and raises the Agent's
-// generation; the switch agent reports lastAppliedGen and an Applied
-// condition once it has applied that generation.
+// AppliedRule tells when a change of an object has reached the switches.
+// Hedgehog's fabric controller keeps one Agent per switch, named after it,
+// whose spec is everything the switch needs: the switch's own spec, copies of
+// the objects it carries, and more. Any change to them raises the Agent's
+// generation; the switch agent reports in the Agent's status which
+// generation it last tried (lastAttemptGen) and last applied
+// (lastAppliedGen).
 type AppliedRule struct {
 	// Agents is the Agent kind.
 	Agents *Kind
-	// AgentField is the map in Agent.spec that carries this kind's objects
-	// by name, such as "vpcs". Empty: the Agents do not carry the object
-	// (a Server, a SwitchGroup), and the wait is for the switches to have
-	// applied their current generation.
-	AgentField string
+	// AgentMap is the map in Agent.spec that carries this kind's objects by
+	// name, such as "vpcs".
+	AgentMap string
+	// AgentOwn is the field of Agent.spec that holds the object the Agent
+	// is named after: "switch" for a Switch.
+	AgentOwn string
+	// With neither, the Agents do not carry the object (a Server, a
+	// SwitchGroup), and the wait is for the switches to apply the
+	// generation they have when it starts.
+
 	// Switches names the switches that carry the object u.
 	Switches func(ctx context.Context, l Lookup, u *unstructured.Unstructured) ([]string, error)
 	// Description says what the wait waits for, for the docs.
@@ -51,56 +58,21 @@ func (l lookup) List(ctx context.Context, k *Kind) ([]*unstructured.Unstructured
 	return l.cfg.Client.Objects(k.GVR(l.cfg), k.Kind, "").List(ctx, k.namespace(l.cfg), metav1.ListOptions{})
 }
 
-// AgentState is what one Agent says about the configuration it applied.
-type AgentState struct {
-	Generation     int64
-	LastAppliedGen int64
-	Applied        string // the Applied condition's status: True, False, Unknown or ""
-	Reason         string
-	Message        string
-	Heartbeat      string
-	Spec           map[string]any
+// agentFailed ends a wait: the switch agent failed to apply the change.
+type agentFailed struct{ switchName, why string }
+
+func (e agentFailed) Error() string {
+	return "switch " + e.switchName + " failed to apply the change: " + e.why
 }
 
-// ReadAgent reads an Agent object.
-func ReadAgent(u *unstructured.Unstructured) AgentState {
-	s := AgentState{Generation: u.GetGeneration()}
-	s.LastAppliedGen, _, _ = unstructured.NestedInt64(u.Object, "status", "lastAppliedGen")
-	s.Heartbeat, _, _ = unstructured.NestedString(u.Object, "status", "lastHeartbeat")
-	s.Spec, _, _ = unstructured.NestedMap(u.Object, "spec")
-	conds, _, _ := unstructured.NestedSlice(u.Object, "status", "conditions")
-	for _, c := range conds {
-		if m, ok := c.(map[string]any); ok && m["type"] == "Applied" {
-			s.Applied, _ = m["status"].(string)
-			s.Reason, _ = m["reason"].(string)
-			s.Message, _ = m["message"].(string)
-		}
-	}
-	return s
-}
+// agentVanished ends a wait: the Agent it followed is gone.
+type agentVanished struct{ switchName string }
 
-// carries tells whether the agent's spec holds the object as it is now
-// (spec nil: holds no object of that name).
-func (s AgentState) carries(field, name string, spec map[string]any) bool {
-	if field == "" {
-		return true
-	}
-	objs, _ := s.Spec[field].(map[string]any)
-	got, present := objs[name]
-	if spec == nil {
-		return !present
-	}
-	return present && Equivalent(got, spec)
-}
-
-// failedReasons are Applied=False reasons that end a wait at once: the agent
-// tried and failed (ApplyPending only means it has not tried yet).
-func (s AgentState) failed() bool {
-	return s.Applied == "False" && s.Reason != "" && s.Reason != "ApplyPending"
-}
+func (e agentVanished) Error() string { return "the Agent of switch " + e.switchName + " is gone" }
 
 // waitApplied waits until every switch that carries u has applied it (or,
-// when deleted, its removal).
+// when deleted, its removal). The switches are waited for one after the
+// other; what the wait learnt of each stays for the message of a timeout.
 func (r *Resource) waitApplied(ctx context.Context, u *unstructured.Unstructured, deleted bool, diags *diag.Diagnostics) {
 	rule := r.kind.Applied
 	l := lookup{r.cfg}
@@ -118,55 +90,74 @@ func (r *Resource) waitApplied(ctx context.Context, u *unstructured.Unstructured
 		spec, _, _ = unstructured.NestedMap(u.Object, "spec")
 	}
 	agents := r.cfg.Client.Objects(rule.Agents.GVR(r.cfg), rule.Agents.Kind, "")
+	progress := make(map[string]*agentProgress, len(switches))
 	start := time.Now()
 	for _, sw := range switches {
+		p := &agentProgress{}
+		progress[sw] = p
 		_, err := agents.WaitFor(ctx, rule.Agents.namespace(r.cfg), sw, asCondition(func(a *unstructured.Unstructured) (bool, error) {
-			if a == nil {
-				// Not registered yet; after a delete, a switch without an
-				// Agent (the switch itself deleted) carries nothing.
-				return deleted, nil
+			var s *AgentState
+			carries := false
+			if a != nil {
+				state := ReadAgent(a)
+				s, carries = &state, rule.carries(r.kind, state.Spec, u.GetName(), spec)
 			}
-			s := ReadAgent(a)
-			if !s.carries(rule.AgentField, u.GetName(), spec) {
-				return false, nil // the controller has not passed the change on yet
-			}
-			if s.LastAppliedGen == s.Generation && s.Applied == "True" {
+			switch v, why := p.observe(s, carries, deleted); v {
+			case done:
 				return true, nil
-			}
-			if s.failed() {
-				return false, fmt.Errorf("switch %s failed to apply generation %d: %s (%s)", sw, s.Generation, s.Message, s.Reason)
+			case failed:
+				return false, agentFailed{sw, why}
+			case vanished:
+				return false, agentVanished{sw}
 			}
 			return false, nil
 		}))
 		if err == nil {
 			continue
 		}
-		what := "Applied"
-		if deleted {
-			what = "Removal Applied"
-		}
-		var failed conditionError
-		switch {
-		case errors.As(err, &failed):
-			diags.AddError(r.kind.Kind+" Not Applied", fmt.Sprintf("%s %s: %v. The change was made in the cluster and stays in "+
-				"the state; check the switch and its agent.", r.kind.Kind, u.GetName(), failed.error))
-		case timedOut(err):
-			diags.AddError("Timed Out Waiting For "+r.kind.Kind+" "+what, fmt.Sprintf(
-				"After %s, these switches have not applied the change to %s %s yet:\n%s\nThe change was made in the cluster and "+
-					"stays in the state. Check the switches and their agents (kubectl get agents), or raise timeouts.",
-				time.Since(start).Round(time.Second), r.kind.Kind, u.GetName(), r.pending(agents, rule, u.GetName(), spec, switches)))
-		default:
-			summary, detail := r.cfg.Client.Explain(err, agents.Target("watch", rule.Agents.namespace(r.cfg), sw))
-			diags.AddError(summary, "While waiting for the switches to apply the change: "+detail)
-		}
+		r.waitAppliedFailed(err, u.GetName(), deleted, start, func() string {
+			return r.pending(agents, progress, u.GetName(), spec, switches)
+		}, agents.Target("watch", rule.Agents.namespace(r.cfg), sw), diags)
 		return
 	}
 }
 
+func (r *Resource) waitAppliedFailed(err error, name string, deleted bool, start time.Time, pending func() string, target kube.Target,
+	diags *diag.Diagnostics) {
+	what := "Applied"
+	if deleted {
+		what = "Removal Applied"
+	}
+	var (
+		failed   agentFailed
+		vanished agentVanished
+	)
+	switch {
+	case errors.As(err, &failed):
+		diags.AddError(r.kind.Kind+" Not Applied", fmt.Sprintf("%s %s: %v. The change was made in the cluster and stays in "+
+			"the state; the switch agent keeps trying. Check the switch and its agent's log.", r.kind.Kind, name, failed))
+	case errors.As(err, &vanished):
+		diags.AddError("Switch Agent Gone", fmt.Sprintf("While waiting for switch %s to apply the change to %s %s, its Agent "+
+			"disappeared: the switch was deleted or renamed, or its Agent re-created. Whether the switch applied the change is "+
+			"unknown. The change was made in the cluster and stays in the state; check the switch (kubectl get switches,agents) "+
+			"and apply again.", vanished.switchName, r.kind.Kind, name))
+	case timedOut(err):
+		diags.AddError("Timed Out Waiting For "+r.kind.Kind+" "+what, fmt.Sprintf(
+			"After %s, these switches have not applied the change to %s %s yet:\n%s\nThe change was made in the cluster and "+
+				"stays in the state. Check the switches and their agents (kubectl get agents), or raise timeouts.",
+			time.Since(start).Round(time.Second), r.kind.Kind, name, pending()))
+	default:
+		summary, detail := r.cfg.Client.Explain(err, target)
+		diags.AddError(summary, "While waiting for the switches to apply the change: "+detail)
+	}
+}
+
 // pending describes each switch that has not applied, with its heartbeat.
-func (r *Resource) pending(agents *kube.Objects, rule *AppliedRule, name string, spec map[string]any, switches []string) string {
+func (r *Resource) pending(agents *kube.Objects, progress map[string]*agentProgress, name string, spec map[string]any,
+	switches []string) string {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	rule := r.kind.Applied
 	var b strings.Builder
 	for _, sw := range switches {
 		a, err := agents.GetFresh(ctx, rule.Agents.namespace(r.cfg), sw)
@@ -175,22 +166,16 @@ func (r *Resource) pending(agents *kube.Objects, rule *AppliedRule, name string,
 			continue
 		}
 		s := ReadAgent(a)
-		if s.carries(rule.AgentField, name, spec) && s.LastAppliedGen == s.Generation && s.Applied == "True" {
+		carries := rule.carries(r.kind, s.Spec, name, spec)
+		p, ok := progress[sw]
+		if !ok {
+			p = &agentProgress{} // not waited for yet: judged on this one look
+		}
+		look := *p
+		if v, _ := look.observe(&s, carries, spec == nil); v == done {
 			continue
 		}
-		heartbeat := s.Heartbeat
-		if heartbeat == "" {
-			heartbeat = "never"
-		}
-		state := fmt.Sprintf("applied generation %d of %d", s.LastAppliedGen, s.Generation)
-		if !s.carries(rule.AgentField, name, spec) {
-			state = "the controller has not passed the change to its agent yet"
-		}
-		fmt.Fprintf(&b, "  - %s: %s, last heartbeat %s", sw, state, heartbeat)
-		if s.Message != "" {
-			fmt.Fprintf(&b, ", Applied %s: %s", s.Applied, s.Message)
-		}
-		b.WriteString("\n")
+		fmt.Fprintf(&b, "  - %s: %s\n", sw, look.describe(&s, carries))
 	}
 	return b.String()
 }

@@ -53,21 +53,6 @@ func TestServerKeysStayOutOfTheState(t *testing.T) {
 	}
 }
 
-// An Agent that does not carry a kind's objects (AgentField empty) counts as
-// carrying it: the wait is for the generation alone.
-func TestAgentsThatDoNotCarryTheKind(t *testing.T) {
-	s := AgentState{Spec: map[string]any{"vpcs": map[string]any{"v1": map[string]any{"a": "b"}}}}
-	if !s.carries("", "anything", map[string]any{"x": "y"}) {
-		t.Error("an empty AgentField must count as carried")
-	}
-	if s.carries("vpcs", "v2", map[string]any{}) {
-		t.Error("an object the Agent does not hold is not carried")
-	}
-	if !s.carries("vpcs", "v1", map[string]any{"a": "b"}) {
-		t.Error("an object the Agent holds as it is now is carried")
-	}
-}
-
 // A Computed set that the configuration sets, and that the webhook adds to
 // (a switch's groups gain its redundancy group): no difference while the
 // server stores what the configuration means.

@@ -115,7 +115,8 @@ func (k *Kind) resourceSchema() rschema.Schema {
 			Default:  booldefault.StaticBool(false),
 			MarkdownDescription: "Wait on create, update and delete until " + k.Applied.Description + " The wait watches the " +
 				"Agent objects (no polling) and is bounded by `timeouts`; when it runs out, the error lists the switches still " +
-				"pending with their last heartbeat. Default `false`.",
+				"pending with their last heartbeat. It fails at once when a switch's agent fails to apply the change, or when " +
+				"a switch's Agent disappears. Default `false`.",
 		}
 	}
 	for name, a := range resourceAttrs(k.Spec, false) {

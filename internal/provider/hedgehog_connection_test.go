@@ -17,7 +17,6 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/acctest"
-	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog/agent"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog/wiring"
 )
 
@@ -208,22 +207,6 @@ func sortStrings(s []string) []string {
 		}
 	}
 	return out
-}
-
-// agentCarries checks that a switch's Agent carries an object and has
-// applied its generation.
-func agentCarries(t *testing.T, sw, field, name string) error {
-	a := acctest.Object(t, agent.Agent, "default", sw)
-	if a == nil {
-		return fmt.Errorf("switch %s has no Agent", sw)
-	}
-	if _, ok, _ := unstructured.NestedMap(a.Object, "spec", field, name); !ok {
-		return fmt.Errorf("agent %s does not carry %s %s", sw, field, name)
-	}
-	if gen, _, _ := unstructured.NestedInt64(a.Object, "status", "lastAppliedGen"); gen != a.GetGeneration() {
-		return fmt.Errorf("agent %s applied generation %d of %d", sw, gen, a.GetGeneration())
-	}
-	return nil
 }
 
 // Changing the type of a connection replaces it: the webhook refuses the

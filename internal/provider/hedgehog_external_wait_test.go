@@ -57,16 +57,17 @@ resource "hedgehog_external_attachment" "a" {
 	})
 }
 
-// wait_for_applied fails at once, with the agent's message, when the
-// switch fails to apply; a second apply, the switch healthy again, replaces
-// the tainted attachment.
+// wait_for_applied fails at once, with the agent's last word, when the
+// switch fails to apply (its agent exits and starts again, as Hedgehog's
+// does); a second apply, the switch healthy again, replaces the tainted
+// attachment.
 func TestAccExternalAttachment_waitForAppliedFails(t *testing.T) {
 	acctest.PreCheck(t)
 	l := newExternalLab()
 	ext, att := acctest.HedgehogName("ext"), acctest.HedgehogName("ea")
 	body := externalHCL("e", ext) + attachmentHCL("a", att, "e", `switch   = { ip = "100.1.10.1/24" }`,
 		`neighbor = { asn = 64102, ip = "100.1.10.6" }`, `wait_for_applied = true`)
-	failing := acctest.Config(l.hcl(fmt.Sprintf(`annotations = { %q = "port E1/10 is down" }`, fabricsim.FailApplyAnnotation)) + body)
+	failing := acctest.Config(l.hcl(fmt.Sprintf(`annotations = { %q = "true" }`, fabricsim.FailApplyAnnotation)) + body)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories,
 		CheckDestroy: func(s *terraform.State) error {
@@ -76,7 +77,8 @@ func TestAccExternalAttachment_waitForAppliedFails(t *testing.T) {
 			{
 				Config: failing,
 				ExpectError: acctest.Error("ExternalAttachment Not Applied", "ExternalAttachment "+att+": switch "+l.leaf.name,
-					"failed to apply generation", "port E1/10 is down (ApplyFailed)", "stays in the state"),
+					"failed to apply the change", "stopped while applying generation", "Config will be applied, gen=",
+					"stays in the state"),
 			},
 			{
 				PreConfig: healSwitch(t, l.leaf.name, fabricsim.FailApplyAnnotation),

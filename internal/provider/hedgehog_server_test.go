@@ -99,7 +99,9 @@ data "hedgehog_switches" "in_group" {
 						knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(leaf.name)})),
 				},
 				Check: acctest.InCluster(t, wiring.SwitchGroup, group, func(u *unstructured.Unstructured) error {
-					return acctest.Expect(u, "ams1", "metadata", "labels", "site")
+					// wait_for_applied: the leaf, with the group among its groups, has applied it.
+					return expectAll(acctest.Expect(u, "ams1", "metadata", "labels", "site"), agentApplied(t, leaf.name),
+						agentCarriesValue(t, leaf.name, []any{group}, "switch", "groups"))
 				}),
 			},
 			{Config: cfg(`{ site = "ams1" }`), PlanOnly: true},
@@ -108,7 +110,7 @@ data "hedgehog_switches" "in_group" {
 			{
 				Config: cfg(`{ site = "ams2" }`),
 				Check: acctest.InCluster(t, wiring.SwitchGroup, group, func(u *unstructured.Unstructured) error {
-					return acctest.Expect(u, "ams2", "metadata", "labels", "site")
+					return expectAll(acctest.Expect(u, "ams2", "metadata", "labels", "site"), agentApplied(t, leaf.name))
 				}),
 			},
 		},

@@ -118,25 +118,6 @@ func sortedPair(a, b string) []any {
 	return []any{a, b}
 }
 
-// agentApplied checks the switch's Agent: it carries the switch as it is now
-// and has applied its generation.
-func agentApplied(t *testing.T, name string) error {
-	a := acctest.Object(t, agent.Agent, "default", name)
-	if a == nil {
-		return fmt.Errorf("switch %s has no Agent", name)
-	}
-	gen, _, _ := unstructured.NestedInt64(a.Object, "status", "lastAppliedGen")
-	if gen != a.GetGeneration() {
-		return fmt.Errorf("agent %s applied generation %d of %d", name, gen, a.GetGeneration())
-	}
-	sw := acctest.Object(t, wiring.Switch, "default", name)
-	carried, _, _ := unstructured.NestedMap(a.Object, "spec", "switches", name)
-	if err := acctest.Expect(&unstructured.Unstructured{Object: map[string]any{"spec": carried}}, sw.Object["spec"], "spec"); err != nil {
-		return fmt.Errorf("agent %s does not carry the switch as it is now: %w", name, err)
-	}
-	return nil
-}
-
 func TestAccSwitch_rules(t *testing.T) {
 	acctest.PreCheck(t)
 	nsName := acctest.HedgehogName("vl")

@@ -101,7 +101,7 @@ func TestAccVPCAttachment_deleteBlocked(t *testing.T) {
 
 // wait_for_applied waits for the switches of the attachment's connection:
 // it succeeds once they apply, times out listing the switch while its agent
-// is silent, and fails at once with the agent's message when the switch
+// is silent, and fails at once with the agent's last word when the switch
 // fails to apply.
 func TestAccVPCAttachment_waitForApplied(t *testing.T) {
 	acctest.PreCheck(t)
@@ -129,7 +129,7 @@ resource "hedgehog_connection" "c" {
 				fmt.Sprintf("native_vlan = %v", native), `timeouts = { update = "`+timeout+`" }`))
 	}
 	offline := fmt.Sprintf("%q = \"true\"", fabricsim.OfflineAnnotation)
-	failing := fmt.Sprintf("%q = \"port E1/2 is down\"", fabricsim.FailApplyAnnotation)
+	failing := fmt.Sprintf("%q = \"true\"", fabricsim.FailApplyAnnotation)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories,
 		CheckDestroy: func(s *terraform.State) error {
@@ -148,13 +148,18 @@ resource "hedgehog_connection" "c" {
 					name, leaf.name, "last heartbeat", "stays in the state"),
 			},
 			{
-				Config:      cfg(failing, "1m", false),
-				ExpectError: acctest.Error("VPCAttachment Not Applied", "switch "+leaf.name+" failed to apply generation", "port E1/2 is down"),
+				Config: cfg(failing, "1m", false),
+				ExpectError: acctest.Error("VPCAttachment Not Applied", "switch "+leaf.name+" failed to apply the change",
+					"stopped while applying generation"),
 			},
 			{
-				// Once the switch applies again, so does the attachment.
-				Config: cfg("", "1m", false),
-				Check:  func(*terraform.State) error { return agentCarries(t, leaf.name, "vpcAttachments", name) },
+				// The switch healthy again, the next change waits and is
+				// applied.
+				Config: cfg("", "1m", true),
+				Check: func(*terraform.State) error {
+					return expectAll(agentCarries(t, leaf.name, "vpcAttachments", name),
+						agentCarriesValue(t, leaf.name, true, "vpcAttachments", name, "nativeVLAN"))
+				},
 			},
 		},
 	})

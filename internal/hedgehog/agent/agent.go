@@ -15,14 +15,18 @@ var Agent = &kinds.Kind{
 	Group: "agent.githedgehog.com", Version: "v1beta1", Kind: "Agent", Plural: "agents", Namespace: meta.Namespace,
 	ReadOnly: true,
 	Description: "A Hedgehog switch agent (`agents.agent.githedgehog.com/v1beta1`), named after its switch: what `kubectl get " +
-		"agents` shows. `generation` is the configuration generation the controller has asked for; the switch has applied " +
-		"it when `status.last_applied_gen` equals it and the `Applied` condition is `True`.",
+		"agents` shows. `generation` is the configuration generation the controller has asked for: it rises whenever anything " +
+		"the switch carries changes. The switch has applied a generation once `status.last_applied_gen` is that generation " +
+		"or a later one; `status.last_attempt_gen` above `status.last_applied_gen` is a generation it is applying.",
 	Spec: []kinds.Attr{
 		{Name: "role", JSON: "role", Type: kinds.String, Description: "The switch's role, such as `server-leaf`."},
 		{Name: "description", JSON: "description", Type: kinds.String, Description: "The switch's description."},
 	},
 	Status: []kinds.Attr{
 		{Name: "version", JSON: "version", Type: kinds.String, Description: "The version of the agent running on the switch."},
+		{Name: "run_id", JSON: "runID", Type: kinds.String,
+			Description: "The ID of the agent's current run: a new one each time the agent starts (an agent that fails to " +
+				"apply a generation exits and starts again)."},
 		{Name: "last_heartbeat", JSON: "lastHeartbeat", Type: kinds.String, Description: "When the agent last reported (RFC 3339)."},
 		{Name: "last_attempt_gen", JSON: "lastAttemptGen", Type: kinds.Int64, Description: "The generation the agent last tried to apply."},
 		{Name: "last_attempt_time", JSON: "lastAttemptTime", Type: kinds.String, Description: "When it last tried (RFC 3339)."},

@@ -56,7 +56,7 @@ var External = &kinds.Kind{
 		{Name: "ipv4_namespace", Description: "Only Externals of this IPv4 namespace.",
 			Selector: func(v string) string { return LabelIPv4Namespace + "=" + v }},
 	},
-	Applied: &kinds.AppliedRule{Agents: agent.Agent, AgentField: "externals",
+	Applied: &kinds.AppliedRule{Agents: agent.Agent, AgentMap: "externals",
 		Description: "every switch with an attachment to the External has applied it.",
 		Switches: func(ctx context.Context, l kinds.Lookup, u *unstructured.Unstructured) ([]string, error) {
 			return ExternalSwitches(ctx, l, u.GetName())

@@ -63,7 +63,7 @@ var ExternalAttachment = &kinds.Kind{
 		{Name: "connection_name", Description: "Only attachments on this connection (`connection` is a name Terraform reserves).",
 			Selector: func(v string) string { return LabelConnection + "=" + v }},
 	},
-	Applied: &kinds.AppliedRule{Agents: agent.Agent, AgentField: "externalAttachments",
+	Applied: &kinds.AppliedRule{Agents: agent.Agent, AgentMap: "externalAttachments",
 		Description: "the switch of its connection has applied it.",
 		Switches: func(ctx context.Context, l kinds.Lookup, u *unstructured.Unstructured) ([]string, error) {
 			spec, _ := u.Object["spec"].(map[string]any)

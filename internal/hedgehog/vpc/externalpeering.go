@@ -57,19 +57,13 @@ var ExternalPeering = &kinds.Kind{
 		{Name: "external", Description: "Only peerings of this External.",
 			Selector: func(v string) string { return LabelExternal + "=" + v }},
 	},
-	Applied: &kinds.AppliedRule{Agents: agent.Agent, AgentField: "externalPeerings",
-		Description: "every switch with an attachment of the External, and every switch the VPC is attached through, has " +
-			"applied it.",
+	Applied: &kinds.AppliedRule{Agents: agent.Agent, AgentMap: "externalPeerings",
+		// Hedgehog's controller gives a peering only to the switches the
+		// External is attached through (they route between the two).
+		Description: "every switch with an attachment of the External has applied it.",
 		Switches: func(ctx context.Context, l kinds.Lookup, u *unstructured.Unstructured) ([]string, error) {
-			spec, _ := u.Object["spec"].(map[string]any)
-			ext, _ := meta.Str(spec, "permit", "external", "name")
-			vpcName, _ := meta.Str(spec, "permit", "vpc", "name")
-			out, err := ExternalSwitches(ctx, l, ext)
-			if err != nil {
-				return nil, err
-			}
-			attached, err := AttachedSwitches(ctx, l, vpcName)
-			return append(out, attached...), err
+			ext, _, _ := unstructured.NestedString(u.Object, "spec", "permit", "external", "name")
+			return ExternalSwitches(ctx, l, ext)
 		}},
 }
 

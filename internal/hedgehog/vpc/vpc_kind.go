@@ -94,12 +94,6 @@ var VPC = &kinds.Kind{
 	},
 	Check:   checkVPC,
 	Default: defaultVPC,
-	Applied: &kinds.AppliedRule{Agents: agent.Agent, AgentField: "vpcs",
-		Description: "every switch that the VPC is attached through (the switches of its attachments' connections) has " +
-			"applied it.",
-		Switches: func(ctx context.Context, l kinds.Lookup, u *unstructured.Unstructured) ([]string, error) {
-			return AttachedSwitches(ctx, l, u.GetName())
-		}},
 	ListFilters: []kinds.ListFilter{
 		{Name: "ipv4_namespace", Description: "Only VPCs in this IPv4Namespace.",
 			Selector: func(v string) string { return LabelIPv4Namespace + "=" + v }},
@@ -217,4 +211,16 @@ func SubnetRef(s string) (vpc, subnet string) {
 		subnet = "default"
 	}
 	return vpc, subnet
+}
+
+// The VPC's Applied rule reads other VPCs (whose subnets may relay DHCP
+// through it), so it is set once VPC exists.
+func init() {
+	VPC.Applied = &kinds.AppliedRule{Agents: agent.Agent, AgentMap: "vpcs",
+		Description: "every switch whose agent carries the VPC has applied it: those it is attached through (the switches of its " +
+			"attachments' connections), those of the subnets that use it as their DHCP relay, and those of the VPCs and Externals " +
+			"it is peered with.",
+		Switches: func(ctx context.Context, l kinds.Lookup, u *unstructured.Unstructured) ([]string, error) {
+			return VPCSwitches(ctx, l, u.GetName())
+		}}
 }

@@ -41,7 +41,7 @@ var VPCAttachment = &kinds.Kind{
 		{Name: "connection_name", Description: "Only attachments to this connection.",
 			Selector: func(v string) string { return LabelConnection + "=" + v }},
 	},
-	Applied: &kinds.AppliedRule{Agents: agent.Agent, AgentField: "vpcAttachments",
+	Applied: &kinds.AppliedRule{Agents: agent.Agent, AgentMap: "vpcAttachments",
 		Description: "every switch of the attachment's connection has applied it.",
 		Switches: func(ctx context.Context, l kinds.Lookup, u *unstructured.Unstructured) ([]string, error) {
 			conn, _, _ := unstructured.NestedString(u.Object, "spec", "connection")

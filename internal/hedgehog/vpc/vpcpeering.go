@@ -49,7 +49,7 @@ var VPCPeering = &kinds.Kind{
 	ListFilters: []kinds.ListFilter{
 		{Name: "vpc", Description: "Only peerings of this VPC.", Selector: func(v string) string { return VPCLabel(v) + "=true" }},
 	},
-	Applied: &kinds.AppliedRule{Agents: agent.Agent, AgentField: "vpcPeers",
+	Applied: &kinds.AppliedRule{Agents: agent.Agent, AgentMap: "vpcPeers",
 		Description: "every switch that either VPC is attached through has applied it.",
 		Switches: func(ctx context.Context, l kinds.Lookup, u *unstructured.Unstructured) ([]string, error) {
 			spec, _ := u.Object["spec"].(map[string]any)

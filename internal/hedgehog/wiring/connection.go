@@ -114,7 +114,7 @@ var Connection = &kinds.Kind{
 			Selector: func(v string) string { return LabelConnectionType + "=" + v },
 			String:   []validator.String{stringvalidator.OneOf(connectionTypeNames()...)}},
 	},
-	Applied: &kinds.AppliedRule{Agents: agent.Agent, AgentField: "connections",
+	Applied: &kinds.AppliedRule{Agents: agent.Agent, AgentMap: "connections",
 		Description: "every switch with a port in the connection has applied it.",
 		Switches: func(_ context.Context, _ kinds.Lookup, u *unstructured.Unstructured) ([]string, error) {
 			spec, _ := u.Object["spec"].(map[string]any)

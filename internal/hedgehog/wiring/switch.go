@@ -135,7 +135,7 @@ var Switch = &kinds.Kind{
 		{Name: "profile", Description: "Only switches of this SwitchProfile.",
 			Selector: func(v string) string { return LabelProfile + "=" + v }},
 	},
-	Applied: &kinds.AppliedRule{Agents: agent.Agent, AgentField: "switches",
+	Applied: &kinds.AppliedRule{Agents: agent.Agent, AgentOwn: "switch",
 		Description: "the switch's agent has applied the switch's configuration.",
 		Switches: func(_ context.Context, _ kinds.Lookup, u *unstructured.Unstructured) ([]string, error) {
 			return []string{u.GetName()}, nil

@@ -45,7 +45,7 @@ var VLANNamespace = &kinds.Kind{
 	Preinstalled: []string{"default"},
 	Check:        checkVLANNamespace,
 	Default:      defaultVLANNamespace,
-	Applied: &kinds.AppliedRule{Agents: agent.Agent, AgentField: "vlanNamespaces",
+	Applied: &kinds.AppliedRule{Agents: agent.Agent, AgentMap: "vlanNamespaces",
 		Description: "every switch that uses the namespace has applied it.",
 		Switches: func(ctx context.Context, l kinds.Lookup, u *unstructured.Unstructured) ([]string, error) {
 			return switchesWhere(ctx, l, func(spec map[string]any) bool {

@@ -36,7 +36,7 @@ var gatewayGroupBehaviour = Behaviour{
 
 var gatewayBehaviour = Behaviour{
 	Kind: gateway.Gateway,
-	Default: func(spec map[string]any) {
+	Defaulting: func(spec map[string]any) {
 		var gw gwSpec
 		if decodeSpec(spec, &gw) != nil {
 			return

@@ -28,7 +28,7 @@ const peeringLabel = "vpc.gateway.githedgehog.com/"
 
 var gatewayPeeringBehaviour = Behaviour{
 	Kind: gateway.GatewayPeering,
-	Default: func(spec map[string]any) {
+	Defaulting: func(spec map[string]any) {
 		var p peeringSpec
 		if decodeSpec(spec, &p) != nil {
 			return

@@ -29,8 +29,8 @@ import (
 // failure is the denial.
 type Behaviour struct {
 	Kind *kinds.Kind
-	// Default is what the mutating webhook does to the spec.
-	Default func(spec map[string]any)
+	// Defaulting is what the mutating webhook does to the spec.
+	Defaulting func(spec map[string]any)
 	// Validate is the validation that needs nothing but the object and the
 	// fabric configuration (upstream's Validate without a cluster client):
 	// the first rule broken, in upstream's words.
@@ -149,8 +149,8 @@ func (h *Hedgehog) Mutate(_ context.Context, _ admissionv1.Operation, u *unstruc
 	if spec == nil {
 		spec = map[string]any{}
 	}
-	if b.Default != nil {
-		b.Default(spec)
+	if b.Defaulting != nil {
+		b.Defaulting(spec)
 	}
 	u.Object["spec"] = spec
 	if b.Labels != nil {

@@ -20,7 +20,7 @@ var community = regexp.MustCompile("^" + communityPart + ":" + communityPart + "
 
 var externalBehaviour = Behaviour{
 	Kind: vpc.External,
-	Default: func(spec map[string]any) {
+	Defaulting: func(spec map[string]any) {
 		if text(spec, "ipv4Namespace") == "" {
 			spec["ipv4Namespace"] = "default"
 		}

@@ -18,7 +18,7 @@ var externalAttachmentBehaviour = Behaviour{
 	Kind: vpc.ExternalAttachment,
 	// The switch and neighbor members are always there (re-marshalling),
 	// empty for static attachments.
-	Default: func(spec map[string]any) {
+	Defaulting: func(spec map[string]any) {
 		ensureObject(spec, "switch")
 		ensureObject(spec, "neighbor")
 	},

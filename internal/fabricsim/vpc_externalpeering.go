@@ -17,7 +17,7 @@ var externalPeeringBehaviour = Behaviour{
 	Kind: vpc.ExternalPeering,
 	// Both sides are always there (re-marshalling); the subnets and the
 	// prefixes are sorted.
-	Default: func(spec map[string]any) {
+	Defaulting: func(spec map[string]any) {
 		ensureObject(spec, "permit")
 		permit := obj(spec, "permit")
 		ensureObject(permit, "vpc")

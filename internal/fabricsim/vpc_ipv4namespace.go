@@ -14,7 +14,7 @@ import (
 var ipv4NamespaceBehaviour = Behaviour{
 	Kind: vpc.IPv4Namespace,
 	// The subnets are kept sorted, as written (host bits and all).
-	Default: func(spec map[string]any) {
+	Defaulting: func(spec map[string]any) {
 		l, _ := meta.List(spec, "subnets")
 		sortStrings(l)
 	},

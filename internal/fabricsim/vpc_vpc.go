@@ -16,10 +16,10 @@ import (
 )
 
 var vpcBehaviour = Behaviour{
-	Kind:     vpc.VPC,
-	Default:  defaultVPC,
-	Validate: validateVPC,
-	Prefix:   "failed to validate vpc",
+	Kind:       vpc.VPC,
+	Defaulting: defaultVPC,
+	Validate:   validateVPC,
+	Prefix:     "failed to validate vpc",
 	Labels: func(spec map[string]any) map[string]string {
 		return map[string]string{vpc.LabelIPv4Namespace: text(spec, "ipv4Namespace"), vpc.LabelVLANNamespace: text(spec, "vlanNamespace")}
 	},

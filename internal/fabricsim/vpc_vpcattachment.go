@@ -21,7 +21,7 @@ const p2pLinkAnnotation = "fabric.githedgehog.com/p2p-link"
 var vpcAttachmentBehaviour = Behaviour{
 	Kind: vpc.VPCAttachment,
 	// A bare "<vpc>" names the VPC's subnet "default".
-	Default: func(spec map[string]any) {
+	Defaulting: func(spec map[string]any) {
 		parts := strings.SplitN(text(spec, "subnet"), "/", 2)
 		if parts[0] != "" && len(parts) == 1 {
 			spec["subnet"] = parts[0] + "/default"

@@ -16,7 +16,7 @@ var vpcPeeringBehaviour = Behaviour{
 	Kind: vpc.VPCPeering,
 	// Re-marshalling turns a VPC written without its peer ("vpc-01:") into
 	// an empty one.
-	Default: func(spec map[string]any) {
+	Defaulting: func(spec map[string]any) {
 		permit, _ := meta.List(spec, "permit")
 		for _, e := range permit {
 			policy := asObject(e)

@@ -16,9 +16,9 @@ import (
 )
 
 var switchBehaviour = Behaviour{
-	Kind:     wiring.Switch,
-	Default:  defaultSwitch,
-	Validate: validateSwitch,
+	Kind:       wiring.Switch,
+	Defaulting: defaultSwitch,
+	Validate:   validateSwitch,
 	Warnings: func(spec map[string]any) []string {
 		if text(spec, "redundancy", "type") == "mclag" {
 			return []string{mclagDeprecated}

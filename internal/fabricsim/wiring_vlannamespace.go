@@ -15,7 +15,7 @@ import (
 
 var vlanNamespaceBehaviour = Behaviour{
 	Kind:         wiring.VLANNamespace,
-	Default:      defaultVLANNamespace,
+	Defaulting:   defaultVLANNamespace,
 	Validate:     validateVLANNamespace,
 	Prefix:       "failed to validate vlannamespace",
 	UpdatePrefix: "failed to validate new vlannamespace",

@@ -66,7 +66,8 @@ func TestAccGenerate_mclagFabric(t *testing.T) {
 		"generate: Switch leaf-01: Hedgehog accepts it with a warning: spec.redundancy.type: MCLAG is deprecated and no longer supported.",
 		"generate: Connection leaf-01--mclag-domain--leaf-02: Hedgehog accepts it with a warning: spec.mclagDomain: MCLAG is deprecated and no longer supported.",
 		"generate: Connection server-01--mclag--leaf-01--leaf-02: Hedgehog accepts it with a warning: spec.mclag: MCLAG is deprecated and no longer supported.",
-		"generate: 1 SwitchProfile objects (wiring.githedgehog.com/v1beta1) are left out (vs): read-only",
+		"SwitchProfile objects (wiring.githedgehog.com/v1beta1) are left out (",
+		" vs): read-only: the fabric controller owns them",
 		"generate: 7 Agent objects (agent.githedgehog.com/v1beta1) are left out",
 	} {
 		if !strings.Contains(stderr, want) {

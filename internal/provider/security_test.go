@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/tools/clientcmd"
 	"k8s.io/client-go/util/cert"
 
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/acctest"
@@ -86,13 +86,21 @@ output "kubeconfig" {
 			var output strings.Builder
 			output.WriteString(cli.MustRun(t, work, "init", "-input=false"))
 			output.WriteString(cli.MustRun(t, work, "apply", "-auto-approve", "-input=false"))
-			// The token the rbac setup obtained, as the cluster holds it:
-			// read before destroy deletes it.
-			secret, err := acctest.C.Typed.CoreV1().Secrets(ns).Get(context.Background(), name+"-token", metav1.GetOptions{})
-			if err != nil || len(secret.Data["token"]) == 0 {
-				t.Fatalf("the rbac setup's token Secret %s/%s-token has no token (%v): the test would prove nothing", ns, name, err)
+			// The token the rbac setup obtained (by default a bound
+			// TokenRequest token, which only the state holds), read from
+			// its kubeconfig output; that output is not part of what is
+			// searched below.
+			kc, err := clientcmd.Load([]byte(cli.MustRun(t, work, "output", "-raw", "kubeconfig")))
+			issued := ""
+			if err == nil {
+				for _, auth := range kc.AuthInfos {
+					issued = auth.Token
+				}
 			}
-			secrets := append([]string{string(secret.Data["token"])}, m.secrets...)
+			if issued == "" {
+				t.Fatalf("the rbac setup's kubeconfig output holds no token (%v): the test would prove nothing", err)
+			}
+			secrets := append([]string{issued}, m.secrets...)
 			output.WriteString(cli.MustRun(t, work, "plan", "-input=false"))
 			output.WriteString(cli.MustRun(t, work, "destroy", "-auto-approve", "-input=false"))
 

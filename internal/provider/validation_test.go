@@ -104,7 +104,7 @@ func TestAccInvalidConfigurations(t *testing.T) {
 
 		// hedgehog_rbac_setup.
 		{"RBAC scope", rbac(`  scope = "global"`), []string{"scope", `value must be one of: ["cluster" "namespace"]`}},
-		{"RBAC token type", rbac(`  token_type = "forever"`), []string{"token_type", `value must be one of: ["secret" "bound"]`}},
+		{"RBAC token type", rbac(`  token_type = "forever"`), []string{"token_type", `value must be one of: ["bound" "secret" "none"]`}},
 		{"RBAC token lifetime", rbac(`  token_expiration_seconds = 60`), []string{"token_expiration_seconds", "between 600 and 31536000"}},
 		{"RBAC renewal", rbac(`  token_renewal_percent = 100`), []string{"token_renewal_percent", "between 1 and 99"}},
 		{"RBAC service account", rbac(`  service_account_name = "Bad!"`), []string{"Invalid Kubernetes Name", "service_account_name", "DNS subdomain"}},

@@ -89,8 +89,10 @@ func UnknownFields(err error) []string {
 	if !errors.As(err, &status) {
 		return nil
 	}
+	// A create or update says 400; a server-side apply says 500 (its typed
+	// patch cannot be built).
 	st := status.Status()
-	if st.Code != http.StatusBadRequest && st.Code != http.StatusUnprocessableEntity {
+	if st.Code != http.StatusBadRequest && st.Code != http.StatusUnprocessableEntity && st.Code != http.StatusInternalServerError {
 		return nil
 	}
 	texts := []string{st.Message}

@@ -24,7 +24,7 @@ func TestUnknownFields(t *testing.T) {
 	if got := UnknownFields(create); !reflect.DeepEqual(got, []string{"spec.color", "spec.ports.e1.mtu"}) {
 		t.Errorf("create: %v", got)
 	}
-	apply := apiStatus(400, metav1.StatusReasonBadRequest,
+	apply := apiStatus(500, "",
 		`failed to create typed patch object (default/s; sprockets.example.com/v1, Kind=Sprocket): .spec.color: field not declared in schema`, nil)
 	if got := UnknownFields(apply); !reflect.DeepEqual(got, []string{"spec.color"}) {
 		t.Errorf("apply: %v", got)

@@ -76,7 +76,14 @@ func (r *Resource) judgeWrite(ctx context.Context, p *PlanChecks, d dryRun, spec
 	case len(kube.UnknownFields(err)) > 0:
 		r.unknownFields(kube.UnknownFields(err), err, diags)
 	case kube.IsAlreadyExists(err):
-		diags.Append(r.alreadyExists(ctx, r.kind.objects(r.cfg), ns, name))
+		// An object this provider created is the one Terraform replaces (a
+		// tainted resource is planned as a create); another is in the way.
+		api := r.kind.objects(r.cfg)
+		if u, err := api.Get(ctx, ns, name); err == nil && u.GetLabels()[ManagedLabel] == "true" {
+			r.skip(diags, skipReplaced, d.verb, ns, name, nil)
+			return
+		}
+		diags.Append(r.alreadyExists(ctx, api, ns, name))
 	case kube.IsKindNotFound(err):
 		r.skip(diags, skipKind, d.verb, ns, name, nil)
 	case kube.IsNamespaceNotFound(err):

@@ -144,8 +144,7 @@ func TestCRDOfAnOlderRelease(t *testing.T) {
 		m, _, _ := unstructured.NestedMap(v, append([]string{"schema", "openAPIV3Schema", "properties", "spec", "properties"}, path...)...)
 		return m
 	}
-	k := *dryRunKind
-	k.Group, k.Version, k.Plural = "g.example.com", "v1", "gadgets"
+	k := &Kind{Kind: "Gadget", Group: "g.example.com", Version: "v1", Plural: "gadgets", Spec: dryRunKind.Spec}
 	for release, want := range map[string][2]bool{"": {true, true}, "v0.130.0": {true, true}, "v0.129.5": {true, false}, "v0.128.0": {false, false}} {
 		crd := k.CRDOf(release)
 		_, color := props(crd)["color"]

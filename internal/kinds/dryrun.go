@@ -186,7 +186,7 @@ func (r *Resource) checkWrite(ctx context.Context, config, plan, prior map[strin
 	switch {
 	case !ok:
 	case err == nil:
-		r.adopt(config, plan, u)
+		r.adopt(plan, u)
 	default:
 		r.judgeWrite(ctx, p, d, spec, err, diags)
 	}
@@ -218,105 +218,19 @@ func (p *PlanChecks) deleting(namespace, name, kind string) bool {
 	return false
 }
 
-// adopt puts what the server would store into the values the server sets:
-// Computed attributes the configuration leaves out. The plan then shows the
-// webhook's defaults, and the state after apply holds what is stored.
-func (r *Resource) adopt(config, plan map[string]tftypes.Value, u *unstructured.Unstructured) {
+// adopt puts what the server would store into the values the plan leaves
+// unknown (Computed attributes the configuration leaves out and the kind
+// does not predict): the plan shows the webhook's defaults, and the state
+// after apply holds what is stored. Predicted values stay: Terraform plans
+// every resource again just before applying it, and a value known at plan
+// must come out the same then, whether or not the dry run can run again.
+func (r *Resource) adopt(plan map[string]tftypes.Value, u *unstructured.Unstructured) {
 	stored, _, _ := unstructured.NestedMap(u.Object, "spec")
 	for _, a := range r.kind.Spec {
-		if v, err := adoptValue(a, config[a.Name], plan[a.Name], stored[a.JSON]); err == nil {
+		if v, err := predictValue(a, plan[a.Name], stored[a.JSON]); err == nil {
 			plan[a.Name] = v
 		}
 	}
-}
-
-func adoptValue(a Attr, config, planned tftypes.Value, stored any) (tftypes.Value, error) {
-	if config.IsNull() {
-		if a.Computed {
-			return fromJSON(a, stored, a.JSON)
-		}
-		return planned, nil
-	}
-	if !hasComputedInside(a) || !planned.IsKnown() || planned.IsNull() {
-		return planned, nil
-	}
-	switch a.Type {
-	case Object:
-		var c, pl map[string]tftypes.Value
-		if err := config.As(&c); err != nil {
-			return planned, err
-		}
-		if err := planned.As(&pl); err != nil {
-			return planned, err
-		}
-		m, _ := stored.(map[string]any)
-		out := make(map[string]tftypes.Value, len(pl))
-		for _, sub := range a.Attrs {
-			v, err := adoptValue(sub, c[sub.Name], pl[sub.Name], m[sub.JSON])
-			if err != nil {
-				return planned, err
-			}
-			out[sub.Name] = v
-		}
-		return tftypes.NewValue(planned.Type(), out), nil
-	case Map:
-		var c, pl map[string]tftypes.Value
-		if err := config.As(&c); err != nil {
-			return planned, err
-		}
-		if err := planned.As(&pl); err != nil {
-			return planned, err
-		}
-		m, _ := stored.(map[string]any)
-		out := make(map[string]tftypes.Value, len(pl))
-		for key, e := range pl {
-			v, err := adoptValue(*a.Elem, c[key], e, m[key])
-			if err != nil {
-				return planned, err
-			}
-			out[key] = v
-		}
-		return tftypes.NewValue(planned.Type(), out), nil
-	case List:
-		var c, pl []tftypes.Value
-		if err := config.As(&c); err != nil {
-			return planned, err
-		}
-		if err := planned.As(&pl); err != nil || len(c) != len(pl) {
-			return planned, err
-		}
-		l, _ := stored.([]any)
-		out := make([]tftypes.Value, len(pl))
-		for i, e := range pl {
-			var s any
-			if i < len(l) {
-				s = l[i]
-			}
-			v, err := adoptValue(*a.Elem, c[i], e, s)
-			if err != nil {
-				return planned, err
-			}
-			out[i] = v
-		}
-		return tftypes.NewValue(planned.Type(), out), nil
-	}
-	return planned, nil
-}
-
-// hasComputedInside tells whether a value of a holds Computed attributes
-// below itself (inside objects, maps and lists).
-func hasComputedInside(a Attr) bool {
-	switch a.Type {
-	case Object:
-		for _, sub := range a.Attrs {
-			if sub.Computed || hasComputedInside(sub) {
-				return true
-			}
-		}
-	case Map, List:
-		return a.Elem.Computed || hasComputedInside(*a.Elem)
-	}
-	return false
 }
 
 // checkDelete dry-runs a planned destroy.

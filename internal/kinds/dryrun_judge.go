@@ -105,8 +105,8 @@ func (r *Resource) judgeWrite(ctx context.Context, p *PlanChecks, d dryRun, spec
 // names when the kind can tell (Kind.Locate).
 func (r *Resource) refused(d dryRun, spec map[string]any, err error, what string, diags *diag.Diagnostics) {
 	who, why, _ := kube.AdmissionRefusal(err)
-	detail := fmt.Sprintf("A dry run of the planned %s of %s %q in namespace %q was refused: %s\n\n%s\n\nRefused by %s.",
-		d.verb, r.kind.Kind, d.obj.GetName(), d.obj.GetNamespace(), why, what, who)
+	detail := fmt.Sprintf("The cluster refuses the %s of %s %q in namespace %q (a dry run of it, sent while planning, "+
+		"was refused): %s\n\n%s\n\nRefused by %s.", d.verb, r.kind.Kind, d.obj.GetName(), d.obj.GetNamespace(), why, what, who)
 	if r.kind.Locate != nil && spec != nil {
 		if steps := r.kind.Locate(why, spec); steps != nil {
 			if at, _ := r.kind.attrPath(steps); len(at.Steps()) > 0 {

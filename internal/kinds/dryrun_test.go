@@ -43,16 +43,24 @@ func gadget(t *testing.T, spec string) map[string]tftypes.Value {
 	return out
 }
 
-// What the webhook would store fills the values the server sets, and only
-// those: configured values stay as configured.
-func TestAdoptTakesTheServersValuesOfComputedAttributesOnly(t *testing.T) {
-	config := gadget(t, `{size: 3, ports: {e1: {}, e2: {speed: 100G}}}`)
-	plan := gadget(t, `{size: 3, mode: standard, ports: {e1: {speed: 25G}, e2: {speed: 100G}}}`)
+// What the webhook would store fills what the plan leaves unknown, and
+// only that: configured and predicted values stay as they are.
+func TestAdoptFillsWhatThePlanLeavesUnknown(t *testing.T) {
+	plan := gadget(t, `{size: 3, ports: {e2: {speed: 100G}}}`)
+	str := tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
+	plan["mode"] = str
+	portType := dryRunKind.Spec[3].Elem.tfType()
+	ports := map[string]tftypes.Value{
+		"e1": tftypes.NewValue(portType, map[string]tftypes.Value{"speed": str, "mtu": tftypes.NewValue(tftypes.Number, nil)}),
+		"e2": tftypes.NewValue(portType, map[string]tftypes.Value{"speed": tftypes.NewValue(tftypes.String, "100G"),
+			"mtu": tftypes.NewValue(tftypes.Number, nil)}),
+	}
+	plan["ports"] = tftypes.NewValue(dryRunKind.Spec[3].tfType(), ports)
 	u := &unstructured.Unstructured{Object: map[string]any{"spec": map[string]any{
 		"size": int64(4), "mode": "eco", "color": "red",
 		"ports": map[string]any{"e1": map[string]any{"speed": "10G"}, "e2": map[string]any{"speed": "40G"}},
 	}}}
-	(&Resource{kind: dryRunKind}).adopt(config, plan, u)
+	(&Resource{kind: dryRunKind}).adopt(plan, u)
 	want := gadget(t, `{size: 3, mode: eco, ports: {e1: {speed: 10G}, e2: {speed: 100G}}}`)
 	for name, v := range want {
 		if !plan[name].Equal(v) {

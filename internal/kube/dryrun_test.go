@@ -55,7 +55,7 @@ func TestDryRunRefusals(t *testing.T) {
 	}
 	for err, want := range map[error]bool{
 		errors.New("dial tcp 127.0.0.1:1: connect: connection refused"): true,
-		context.DeadlineExceeded:                                                     true,
+		context.DeadlineExceeded: true,
 		apiStatus(503, metav1.StatusReasonServiceUnavailable, "", nil):                  true,
 		apiStatus(500, metav1.StatusReasonInternalError, "failed calling webhook", nil): false,
 		apiStatus(403, metav1.StatusReasonForbidden, "forbidden", nil):                  false,

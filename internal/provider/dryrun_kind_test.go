@@ -133,7 +133,7 @@ func TestAccDryRun_webhookDefaultsAtPlan(t *testing.T) {
 			{
 				Config:      gadgetHCL(ns, name, "size = 13"),
 				PlanOnly:    true,
-				ExpectError: acctest.Error("Refused by Admission Webhook", "with hedgehog_gadget.w", "planned create of Gadget", "size 13 brings bad luck"),
+				ExpectError: acctest.Error("Refused by Admission Webhook", "with hedgehog_gadget.w", "refuses the create of Gadget", "size 13 brings bad luck"),
 			},
 			{
 				Config: gadgetHCL(ns, name, "size = 3"),
@@ -152,7 +152,7 @@ func TestAccDryRun_webhookDefaultsAtPlan(t *testing.T) {
 				// stays as it was.
 				Config:      gadgetHCL(ns, name, "size = 13"),
 				PlanOnly:    true,
-				ExpectError: acctest.Error("Refused by Admission Webhook", "planned update of Gadget", "size 13 brings bad luck"),
+				ExpectError: acctest.Error("Refused by Admission Webhook", "refuses the update of Gadget", "size 13 brings bad luck"),
 			},
 			{
 				Config: gadgetHCL(ns, name, "size = 4"),

@@ -29,9 +29,9 @@ func TestLocate_webhookMessagesPointAtTheirAttribute(t *testing.T) {
 	}
 	for message, want := range map[string][]any{
 		"failed to validate vpc attachment: connection srv-01--unbundled--leaf-01 not found": {"connection"},
-		"failed to validate vpc attachment: vpc vpc-9 not found":                               {"subnet"},
-		"failed to validate vpc attachment: subnet s9 not found in vpc vpc-1":                  {"subnet"},
-		"failed to validate vpc attachment: something else":                                   nil,
+		"failed to validate vpc attachment: vpc vpc-9 not found":                             {"subnet"},
+		"failed to validate vpc attachment: subnet s9 not found in vpc vpc-1":                {"subnet"},
+		"failed to validate vpc attachment: something else":                                  nil,
 	} {
 		if got := locateVPCAttachment(message, nil); !reflect.DeepEqual(got, want) {
 			t.Errorf("%q: got %v, want %v", message, got, want)

@@ -7,12 +7,14 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -115,18 +117,30 @@ spec: {subnet: %s/default, connection: %s}
 }
 
 // warnings lists the warnings a CLI printed, by summary, with how many each
-// stands for ("and N more similar warnings" folded in).
+// stands for: the CLI folds warnings of one summary into the first, ending
+// it with "(and N more similar warnings elsewhere)".
 func warnings(out string) map[string]int {
 	got := map[string]int{}
-	re := regexp.MustCompile(`(?m)^Warning: (.+?)( \(and (\d+) more similar warnings? elsewhere\))?$`)
-	for _, m := range re.FindAllStringSubmatch(out, -1) {
-		n := 1
-		if m[3] != "" {
-			var more int
-			_, _ = fmt.Sscan(m[3], &more)
-			n += more
+	header := regexp.MustCompile(`(?m)^(Warning|Error): (.+)$`)
+	more := regexp.MustCompile(`\(and (\d+|one) more similar warnings? elsewhere\)`)
+	at := header.FindAllStringSubmatchIndex(out, -1)
+	for i, m := range at {
+		if out[m[2]:m[3]] != "Warning" {
+			continue
 		}
-		got[m[1]] += n
+		end := len(out)
+		if i+1 < len(at) {
+			end = at[i+1][0]
+		}
+		n := 1
+		if f := more.FindStringSubmatch(out[m[1]:end]); f != nil {
+			k := 1
+			if f[1] != "one" {
+				k, _ = strconv.Atoi(f[1])
+			}
+			n += k
+		}
+		got[strings.TrimSpace(out[m[4]:m[5]])] += n
 	}
 	return got
 }
@@ -282,5 +296,62 @@ provider "hedgehog" {
 				t.Fatalf("the plan took %s", took)
 			}
 		})
+	}
+}
+
+// Credentials that may read but not write (a pipeline's plan identity):
+// creates, updates and deletes plan with a warning, never an error.
+func TestAccDryRun_readOnlyCredentials(t *testing.T) {
+	local := acctest.NeedLocal(t)
+	ctx := context.Background()
+	reader := acctest.Name("reader")
+	user, err := local.MintUser(reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	role := &rbacv1.ClusterRole{ObjectMeta: metav1.ObjectMeta{Name: reader}, Rules: []rbacv1.PolicyRule{{
+		APIGroups: []string{vpc.Group, "wiring.githedgehog.com"}, Resources: []string{"*"}, Verbs: []string{"get", "list", "watch"},
+	}}}
+	binding := &rbacv1.ClusterRoleBinding{ObjectMeta: metav1.ObjectMeta{Name: reader},
+		RoleRef:  rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: reader},
+		Subjects: []rbacv1.Subject{{Kind: rbacv1.UserKind, APIGroup: rbacv1.GroupName, Name: reader}}}
+	if _, err := acctest.C.Typed.RbacV1().ClusterRoles().Create(ctx, role, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = acctest.C.Typed.RbacV1().ClusterRoles().Delete(context.Background(), reader, metav1.DeleteOptions{})
+	})
+	if _, err := acctest.C.Typed.RbacV1().ClusterRoleBindings().Create(ctx, binding, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = acctest.C.Typed.RbacV1().ClusterRoleBindings().Delete(context.Background(), reader, metav1.DeleteOptions{})
+	})
+
+	l := newVPCLab()
+	v, w := acctest.HedgehogName("vpc"), acctest.HedgehogName("vpc")
+	cli := acctest.NewCLI(t)
+	dir := t.TempDir()
+	as := func(kubeconfig, body string) string {
+		return acctest.Terraform + fmt.Sprintf("\nprovider \"hedgehog\" {\n  config_path = %q\n}\n", kubeconfig) + l.hcl() + body
+	}
+	gone := vpcHCL("gone", w, `subnets = { default = { subnet = "10.10.9.0/24", vlan = 1009 } }`)
+	writeConfig(t, dir, as(acctest.C.Kubeconfig, vpcHCL("v", v, `subnets = { default = { subnet = "10.10.1.0/24", vlan = 1001 } }`)+gone))
+	t.Cleanup(func() {
+		writeConfig(t, dir, as(acctest.C.Kubeconfig, ""))
+		_, _ = cli.Run(dir, "destroy", "-auto-approve")
+	})
+	cli.MustRun(t, dir, "init")
+	cli.MustRun(t, dir, "apply", "-auto-approve")
+
+	// As the reader: one VPC changes, one is new, one goes.
+	writeConfig(t, dir, as(user.Kubeconfig, vpcHCL("v", v, `subnets = { default = { subnet = "10.10.1.0/24", vlan = 1011 } }`)+
+		vpcHCL("x", acctest.HedgehogName("vpc"), `subnets = { default = { subnet = "10.10.2.0/24", vlan = 1002 } }`)))
+	out := cli.MustRun(t, dir, "plan")
+	if !strings.Contains(out, "1 to add, 1 to change, 1 to destroy") || strings.Contains(out, "Error:") {
+		t.Fatalf("the reader's plan:\n%s", out)
+	}
+	if w := warnings(out); len(w) != 1 || w["Plan Not Checked: No Permission To Write"] != 3 {
+		t.Fatalf("want the three writes skipped for want of permission, got %v:\n%s", w, out)
 	}
 }

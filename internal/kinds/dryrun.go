@@ -180,7 +180,7 @@ func (r *Resource) checkWrite(ctx context.Context, config, plan, prior map[strin
 		if prior == nil {
 			return api.DryRunCreate(ctx, obj, r.cfg.FieldManager)
 		}
-		return r.apply(ctx, api, obj, boolValue(plan["force_conflicts"]), true)
+		return api.DryRunApply(ctx, obj, r.cfg.FieldManager, r.dryRunForce(ctx, api, obj, boolValue(plan["force_conflicts"])))
 	}}
 	u, err, ok := r.send(ctx, p, d, diags)
 	switch {
@@ -190,6 +190,24 @@ func (r *Resource) checkWrite(ctx context.Context, config, plan, prior map[strin
 	default:
 		r.judgeWrite(ctx, p, d, spec, err, diags)
 	}
+}
+
+// dryRunForce is whether the update's dry run applies with force: as the
+// update will. The update first records the fields its create set as
+// applied (RecordApplied), and forces past fields that only imperative edits
+// took over (apply): a dry run cannot do the first, so it forces when no
+// other manager applied fields, read from the snapshot (no request).
+func (r *Resource) dryRunForce(ctx context.Context, api *kube.Objects, obj *unstructured.Unstructured, force bool) bool {
+	u, err := api.Get(ctx, obj.GetNamespace(), obj.GetName())
+	if force || err != nil {
+		return force
+	}
+	for _, m := range u.GetManagedFields() {
+		if m.Subresource == "" && m.Operation == "Apply" && m.Manager != r.cfg.FieldManager {
+			return false
+		}
+	}
+	return true
 }
 
 // objectKnown tells whether everything the object is built from is known.

@@ -212,6 +212,11 @@ func (o *Objects) delete(ctx context.Context, namespace, name string, dryRun []s
 		return rest.Result{}, err
 	}
 	policy := metav1.DeletePropagationBackground
-	return rc.Delete().NamespaceIfScoped(namespace, namespace != "").Resource(o.GVR.Resource).Name(name).
-		Body(&metav1.DeleteOptions{PropagationPolicy: &policy, DryRun: dryRun}).Do(ctx), nil
+	req := rc.Delete().NamespaceIfScoped(namespace, namespace != "").Resource(o.GVR.Resource).Name(name).
+		Body(&metav1.DeleteOptions{PropagationPolicy: &policy, DryRun: dryRun})
+	for _, d := range dryRun {
+		// In the query too, where proxies and audit logs see it.
+		req = req.Param("dryRun", d)
+	}
+	return req.Do(ctx), nil
 }

@@ -316,8 +316,7 @@ func (a Attr) doc() string {
 	if a.Since == "" {
 		return a.Description
 	}
-	return a.Description + " Since Hedgehog fabric " + a.Since + ": older fabrics do not have this field, and a plan " +
-		"that sets it against one fails."
+	return a.Description + " Since Hedgehog fabric " + a.Since + " (older fabrics' CRDs do not have this field)."
 }
 
 // spec is the kind's spec as one Object attribute.

@@ -283,7 +283,7 @@ provider "hedgehog" {
 			cli.MustRun(t, dir, "init")
 			start := time.Now()
 			out := cli.MustRun(t, dir, "plan", "-parallelism=1")
-			took := time.Now().Sub(start)
+			took := time.Since(start)
 			if !strings.Contains(out, "4 to add") {
 				t.Fatalf("the plan did not plan the VPCs:\n%s", out)
 			}

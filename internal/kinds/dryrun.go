@@ -3,11 +3,13 @@ package kinds
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/kube"
@@ -180,7 +182,12 @@ func (r *Resource) checkWrite(ctx context.Context, config, plan, prior map[strin
 		if prior == nil {
 			return api.DryRunCreate(ctx, obj, r.cfg.FieldManager)
 		}
-		return api.DryRunApply(ctx, obj, r.cfg.FieldManager, r.dryRunForce(ctx, api, obj, boolValue(plan["force_conflicts"])))
+		force := boolValue(plan["force_conflicts"])
+		u, err := api.DryRunApply(ctx, obj, r.cfg.FieldManager, r.dryRunForce(ctx, api, obj, force))
+		if err == nil || force || !apierrors.IsConflict(err) || !r.updateForces(ctx, api, obj, kube.ConflictManagers(err)) {
+			return u, err
+		}
+		return api.DryRunApply(ctx, obj, r.cfg.FieldManager, true)
 	}}
 	u, err, ok := r.send(ctx, p, d, diags)
 	switch {
@@ -204,6 +211,22 @@ func (r *Resource) dryRunForce(ctx context.Context, api *kube.Objects, obj *unst
 	}
 	for _, m := range u.GetManagedFields() {
 		if m.Subresource == "" && m.Operation == "Apply" && m.Manager != r.cfg.FieldManager {
+			return false
+		}
+	}
+	return true
+}
+
+// updateForces tells whether the update goes past a conflict with these
+// managers: its own fields, recorded as applied first, and fields that
+// imperative edits took over are no conflict for it; another applier's are.
+func (r *Resource) updateForces(ctx context.Context, api *kube.Objects, obj *unstructured.Unstructured, managers []string) bool {
+	u, err := api.Get(ctx, obj.GetNamespace(), obj.GetName())
+	if err != nil || len(managers) == 0 {
+		return false
+	}
+	for _, m := range u.GetManagedFields() {
+		if m.Subresource == "" && m.Operation == "Apply" && m.Manager != r.cfg.FieldManager && slices.Contains(managers, m.Manager) {
 			return false
 		}
 	}

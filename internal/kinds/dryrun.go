@@ -129,7 +129,8 @@ func (r *Resource) send(ctx context.Context, p *PlanChecks, d dryRun, diags *dia
 		diags.AddWarning("Plan Not Checked By The Cluster", fmt.Sprintf(
 			"The API server at %s did not answer the plan's first dry run (%s %s %q), so this plan checks nothing against "+
 				"the cluster, as with plan_dry_run = false: objects are planned from the configuration alone, and the cluster "+
-				"judges them when they are applied. Check that the cluster is reachable to have the plan checked.\n\nError: %v",
+				"judges them when they are applied. Check that the cluster is reachable to have the plan checked.\n\nWhat the "+
+				"request met: %v",
 			r.cfg.Client.Host, d.verb, r.kind.Kind, d.obj.GetNamespace()+"/"+d.obj.GetName(), err))
 		return nil, nil, false
 	}

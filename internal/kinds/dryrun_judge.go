@@ -67,7 +67,8 @@ func (r *Resource) judgeWrite(ctx context.Context, p *PlanChecks, d dryRun, spec
 	ns, name := d.obj.GetNamespace(), d.obj.GetName()
 	switch {
 	case kube.IsAdmissionDenied(err):
-		if by := p.explains(r.kind.Kind, ns, name, spec); by != "" {
+		_, why, _ := kube.AdmissionRefusal(err)
+		if by := p.explains(r.kind.Kind, ns, name, spec, why); by != "" {
 			r.skip(diags, skipThisRun, d.verb, ns, name, err, by)
 			return
 		}
@@ -150,10 +151,11 @@ func (r *Resource) judgeDelete(ctx context.Context, p *PlanChecks, d dryRun, err
 
 // explains names the objects that this run writes or deletes and that may
 // be why the cluster refuses an object: those its spec names (in values or
-// map keys, "<name>/<rest>" included), and the objects of its own kind that
-// this run deletes (a renamed object's predecessor still holds its VLAN).
-// Empty when there are none.
-func (p *PlanChecks) explains(kind, namespace, name string, spec map[string]any) string {
+// map keys, "<name>/<rest>" included), those the refusal's message names (a
+// webhook's default may name them: a switch's VLAN namespace "default"),
+// and the objects of its own kind that this run deletes (a renamed object's
+// predecessor still holds its VLAN). Empty when there are none.
+func (p *PlanChecks) explains(kind, namespace, name string, spec map[string]any, message string) string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	found := map[string]bool{}
@@ -162,14 +164,18 @@ func (p *PlanChecks) explains(kind, namespace, name string, spec map[string]any)
 			found[fmt.Sprintf("%s %q (%s in this run)", k, n, what)] = true
 		}
 	}
-	names(spec, func(n string) {
+	named := func(n string) {
 		for _, k := range p.writes[namespace][n] {
 			note(k, n, "created or changed")
 		}
 		for _, k := range p.deletes[namespace][n] {
 			note(k, n, "deleted")
 		}
-	})
+	}
+	names(spec, named)
+	for _, word := range strings.FieldsFunc(message, func(r rune) bool { return strings.ContainsRune(" \t\n\"'`,;:()[]{}", r) }) {
+		names(strings.TrimSuffix(word, "."), named)
+	}
 	for n, ks := range p.deletes[namespace] {
 		for _, k := range ks {
 			if k == kind {

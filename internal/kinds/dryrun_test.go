@@ -101,24 +101,29 @@ func TestExplainsNamesWhatThisRunChanges(t *testing.T) {
 	p.record(p.writes, "default", "att", "VPCAttachment")
 	p.record(p.writes, "default", "conn-1", "Connection")
 	spec := map[string]any{"subnet": "vpc-1/default", "connection": "conn-9"}
-	if got := p.explains("VPCAttachment", "default", "att", spec); !strings.Contains(got, `VPC "vpc-1"`) {
+	if got := p.explains("VPCAttachment", "default", "att", spec, ""); !strings.Contains(got, `VPC "vpc-1"`) {
 		t.Errorf("explains = %q, want the VPC", got)
 	}
-	if got := p.explains("VPCAttachment", "default", "att", map[string]any{"connection": "conn-9"}); got != "" {
+	if got := p.explains("VPCAttachment", "default", "att", map[string]any{"connection": "conn-9"}, "connection conn-9 not found"); got != "" {
 		t.Errorf("explains = %q for an object that names nothing of this run", got)
 	}
-	if got := p.explains("VPCAttachment", "other", "att", spec); got != "" {
+	if got := p.explains("VPCAttachment", "other", "att", spec, ""); got != "" {
 		t.Errorf("explains = %q in another namespace", got)
 	}
 	peering := map[string]any{"permit": []any{map[string]any{"vpc-1": map[string]any{}, "vpc-2": map[string]any{}}}}
-	if got := p.explains("VPCPeering", "default", "peer", peering); !strings.Contains(got, `VPC "vpc-1"`) {
+	if got := p.explains("VPCPeering", "default", "peer", peering, ""); !strings.Contains(got, `VPC "vpc-1"`) {
 		t.Errorf("explains = %q, want the VPC named by a map key", got)
 	}
-	if got := p.explains("VPC", "default", "vpc-2", map[string]any{"vlan": int64(100)}); got != "" {
+	if got := p.explains("VPC", "default", "vpc-2", map[string]any{"vlan": int64(100)}, "vlan 100 is already used by other VPC"); got != "" {
 		t.Errorf("explains = %q", got)
 	}
+	p.record(p.writes, "default", "default", "VLANNamespace")
+	if got := p.explains("Switch", "default", "leaf-03", map[string]any{"role": "server-leaf"},
+		"error validating switch: specified VLANNamespace default does not exist"); !strings.Contains(got, `VLANNamespace "default"`) {
+		t.Errorf("explains = %q, want the namespace the message names", got)
+	}
 	p.record(p.deletes, "default", "vpc-old", "VPC")
-	if got := p.explains("VPC", "default", "vpc-new", map[string]any{}); !strings.Contains(got, `VPC "vpc-old" (deleted in this run)`) {
+	if got := p.explains("VPC", "default", "vpc-new", map[string]any{}, ""); !strings.Contains(got, `VPC "vpc-old" (deleted in this run)`) {
 		t.Errorf("explains = %q, want the deleted VPC of the same kind", got)
 	}
 }

@@ -1,3 +1,7 @@
+// The acceptance tests of the plan's dry runs against the Hedgehog stand-in
+// (longer than most files: each stages objects made with kubectl, a second
+// identity or an unreachable server, and reads what the CLI printed).
+
 package provider_test
 
 import (

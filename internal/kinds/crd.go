@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/util/version"
 )
 
 // CRD is a CustomResourceDefinition for the kind, derived from its
@@ -12,9 +13,19 @@ import (
 // real clusters); kinds with a provider-configured group have none.
 // Read-only kinds keep unknown fields: their declaration names only what
 // the provider reads.
-func (k *Kind) CRD() *unstructured.Unstructured {
-	spec := openAPI(k.spec())
-	status := openAPI(Attr{Type: Object, Attrs: k.Status})
+func (k *Kind) CRD() *unstructured.Unstructured { return k.CRDOf("") }
+
+// CRDOf is the kind's CRD as a fabric release serves it: without the
+// attributes introduced after release (Attr.Since). An empty release is the
+// newest. Tests install it to stand in for an older fabric.
+func (k *Kind) CRDOf(release string) *unstructured.Unstructured {
+	has := func(Attr) bool { return true }
+	if release != "" {
+		at := version.MustParseGeneric(release)
+		has = func(a Attr) bool { return a.Since == "" || !at.LessThan(version.MustParseGeneric(a.Since)) }
+	}
+	spec := openAPI(k.spec(), has)
+	status := openAPI(Attr{Type: Object, Attrs: k.Status}, has)
 	if k.ReadOnly {
 		spec["x-kubernetes-preserve-unknown-fields"] = true
 		status["x-kubernetes-preserve-unknown-fields"] = true
@@ -48,7 +59,7 @@ func (k *Kind) CRD() *unstructured.Unstructured {
 	}}
 }
 
-func openAPI(a Attr) map[string]any {
+func openAPI(a Attr, has func(Attr) bool) map[string]any {
 	switch a.Type {
 	case String:
 		return map[string]any{"type": "string"}
@@ -59,14 +70,17 @@ func openAPI(a Attr) map[string]any {
 	case FreeForm:
 		return map[string]any{"x-kubernetes-preserve-unknown-fields": true}
 	case List, Set:
-		return map[string]any{"type": "array", "items": openAPI(*a.Elem)}
+		return map[string]any{"type": "array", "items": openAPI(*a.Elem, has)}
 	case Map:
-		return map[string]any{"type": "object", "additionalProperties": openAPI(*a.Elem)}
+		return map[string]any{"type": "object", "additionalProperties": openAPI(*a.Elem, has)}
 	}
 	props := map[string]any{}
 	var required []any
 	for _, sub := range a.Attrs {
-		props[sub.JSON] = openAPI(sub)
+		if !has(sub) {
+			continue
+		}
+		props[sub.JSON] = openAPI(sub, has)
 		if sub.Required {
 			required = append(required, sub.JSON)
 		}

@@ -39,6 +39,12 @@ func (r *Resource) Create(ctx context.Context, req resource.CreateRequest, resp 
 		resp.Diagnostics.Append(r.alreadyExists(ctx, api, namespace, name))
 		return
 	}
+	if fields := kube.UnknownFields(err); len(fields) > 0 {
+		// Strict field validation: the cluster's CRD is older than the
+		// configuration, and nothing was stored.
+		r.unknownFields(fields, err, &resp.Diagnostics)
+		return
+	}
 	if err != nil {
 		r.explain(&resp.Diagnostics, err, "create", namespace, name)
 		if kube.MayHaveHappened(err) {
@@ -115,8 +121,13 @@ func fieldManagers(u *unstructured.Unstructured) []string {
 // again with force; a conflict with another applier is the user's to
 // resolve (force_conflicts). Who did what is read from a fresh GET, never
 // from the refresh snapshot.
-func (r *Resource) apply(ctx context.Context, api *kube.Objects, obj *unstructured.Unstructured, force bool) (*unstructured.Unstructured, error) {
-	u, err := api.Apply(ctx, obj, r.cfg.FieldManager, force)
+// With dryRun, the same happens as a dry run (a plan's check).
+func (r *Resource) apply(ctx context.Context, api *kube.Objects, obj *unstructured.Unstructured, force, dryRun bool) (*unstructured.Unstructured, error) {
+	send := api.Apply
+	if dryRun {
+		send = api.DryRunApply
+	}
+	u, err := send(ctx, obj, r.cfg.FieldManager, force)
 	if err == nil || force || !apierrors.IsConflict(err) {
 		return u, err
 	}
@@ -130,7 +141,7 @@ func (r *Resource) apply(ctx context.Context, api *kube.Objects, obj *unstructur
 			return nil, err
 		}
 	}
-	return api.Apply(ctx, obj, r.cfg.FieldManager, true)
+	return send(ctx, obj, r.cfg.FieldManager, true)
 }
 
 func (r *Resource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -192,7 +203,11 @@ func (r *Resource) Update(ctx context.Context, req resource.UpdateRequest, resp 
 				"failed: %s\n\nThe update goes ahead; a field removed from the configuration may stay on the object "+
 				"until the next apply records them.", r.kind.Kind, obj.GetNamespace(), obj.GetName(), detail))
 	}
-	u, err := r.apply(ctx, api, obj, boolValue(attrs["force_conflicts"]))
+	u, err := r.apply(ctx, api, obj, boolValue(attrs["force_conflicts"]), false)
+	if fields := kube.UnknownFields(err); len(fields) > 0 {
+		r.unknownFields(fields, err, &resp.Diagnostics)
+		return
+	}
 	if err != nil {
 		r.explain(&resp.Diagnostics, err, "update", obj.GetNamespace(), obj.GetName())
 		return

@@ -71,12 +71,17 @@ type Attr struct {
 	Ref *Ref
 	// Description says what the attribute is, its default and its rules.
 	Description string
-	String      []validator.String
-	Int64       []validator.Int64
-	List        []validator.List
-	Set         []validator.Set
-	Map         []validator.Map
-	Object      []validator.Object
+	// Since is the Hedgehog fabric release that introduced the field (such
+	// as v0.129.0), when it is newer than the oldest release the provider
+	// supports: older fabrics' CRDs do not have it. The docs say so, and a
+	// plan that sets it against such a CRD fails naming the release.
+	Since  string
+	String []validator.String
+	Int64  []validator.Int64
+	List   []validator.List
+	Set    []validator.Set
+	Map    []validator.Map
+	Object []validator.Object
 }
 
 // Ref names the kind an attribute refers to.
@@ -148,6 +153,10 @@ type Kind struct {
 	// idempotent. Used to plan the values of Computed attributes and to tell
 	// the server's form of a value from drift.
 	Default func(spec map[string]any)
+	// Locate, when set, finds the spec path (JSON names, map keys, list
+	// indexes) that a refusal of the kind's admission webhook is about, so
+	// that a plan reports it on that attribute; nil when it names none.
+	Locate func(message string, spec map[string]any) []any
 	// RequiresReplace names the spec fields whose change the API refuses in
 	// place, beyond Immutable attributes (for instance which one of several
 	// members is set).
@@ -216,6 +225,12 @@ type Config struct {
 	LogsOff bool
 	// Now is the clock (tests move it).
 	Now func() time.Time
+	// Checks are the plan-time checks against the cluster (dry runs); nil
+	// when plans do not contact the cluster.
+	Checks *PlanChecks
+	// Kinds are all the kinds the provider serves: a delete that the
+	// cluster refuses looks among their objects for those still using it.
+	Kinds []*Kind
 }
 
 // LogSubsystem is the tflog subsystem of the provider's API requests
@@ -312,6 +327,14 @@ func objectType(attrs []Attr) tftypes.Object {
 		types[a.Name] = a.tfType()
 	}
 	return tftypes.Object{AttributeTypes: types}
+}
+
+// doc is the attribute's description as the docs show it.
+func (a Attr) doc() string {
+	if a.Since == "" {
+		return a.Description
+	}
+	return a.Description + " Since Hedgehog fabric " + a.Since + " (older fabrics' CRDs do not have this field)."
 }
 
 // spec is the kind's spec as one Object attribute.

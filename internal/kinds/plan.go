@@ -11,8 +11,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
-func (r *Resource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+func (r *Resource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
+		if !req.State.Raw.IsNull() {
+			if prior := attributes(req.State.Raw, &resp.Diagnostics); !resp.Diagnostics.HasError() {
+				r.checkDelete(ctx, prior, &resp.Diagnostics)
+			}
+		}
 		return
 	}
 	// Raw values, not GetAttribute/SetAttribute: this runs for every
@@ -63,6 +68,47 @@ func (r *Resource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest,
 		}
 	}
 	resp.Plan.Raw = tftypes.NewValue(req.Plan.Raw.Type(), plan)
+	// The cluster's own check, only for what changes: a plan without
+	// changes sends nothing.
+	if resp.Diagnostics.HasError() || resp.Plan.Raw.Equal(req.State.Raw) {
+		return
+	}
+	replaced := len(resp.RequiresReplace) > 0 || (prior != nil && k.immutableChanged(prior, plan))
+	r.checkWrite(ctx, config, plan, prior, replaced, &resp.Diagnostics)
+	resp.Plan.Raw = tftypes.NewValue(req.Plan.Raw.Type(), plan)
+}
+
+// immutableChanged tells whether the plan changes the name or an Immutable
+// attribute: Terraform then replaces the object.
+func (k *Kind) immutableChanged(prior, plan map[string]tftypes.Value) bool {
+	if !prior["name"].Equal(plan["name"]) {
+		return true
+	}
+	for _, a := range k.Spec {
+		if immutableChanged(a, prior[a.Name], plan[a.Name]) {
+			return true
+		}
+	}
+	return false
+}
+
+func immutableChanged(a Attr, prior, plan tftypes.Value) bool {
+	if a.Immutable {
+		return !prior.Equal(plan)
+	}
+	if a.Type != Object || prior.IsNull() || !prior.IsKnown() || plan.IsNull() || !plan.IsKnown() {
+		return false
+	}
+	var before, after map[string]tftypes.Value
+	if prior.As(&before) != nil || plan.As(&after) != nil {
+		return false
+	}
+	for _, sub := range a.Attrs {
+		if immutableChanged(sub, before[sub.Name], after[sub.Name]) {
+			return true
+		}
+	}
+	return false
 }
 
 // predict plans the values the server will fill in (Computed attributes the

@@ -179,7 +179,7 @@ func resourceAttrs(list []Attr, computed bool) map[string]rschema.Attribute {
 		required := a.Required && !computed
 		optional := !a.Required && !computed
 		isComputed := computed || (a.Default != nil || a.Computed) && !required
-		d := a.Description
+		d := a.doc()
 		switch a.Type {
 		case String:
 			s := rschema.StringAttribute{Required: required, Optional: optional, Computed: isComputed,

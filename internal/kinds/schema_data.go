@@ -12,7 +12,7 @@ import (
 func dataSourceAttrs(list []Attr) map[string]dschema.Attribute {
 	out := make(map[string]dschema.Attribute, len(list))
 	for _, a := range list {
-		d := a.Description
+		d := a.doc()
 		switch {
 		case a.Type == String:
 			out[a.Name] = dschema.StringAttribute{Computed: true, MarkdownDescription: d}

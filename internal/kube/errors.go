@@ -248,3 +248,18 @@ func admissionDenied(message string, t Target) (string, string) {
 	return "Refused by Admission Webhook", fmt.Sprintf("The cluster refused to %s %s: %s\n\n%s\n\nRefused by %s.",
 		t.Verb, t.object(), why, what, who)
 }
+
+// AdmissionRefusal splits the refusal of an admission webhook into who
+// refused (`the admission webhook "name"`) and its own words; ok is false
+// for other errors.
+func AdmissionRefusal(err error) (who, why string, ok bool) {
+	var status apierrors.APIStatus
+	if !IsAdmissionDenied(err) || !errors.As(err, &status) {
+		return "", "", false
+	}
+	message := status.Status().Message
+	if m := admissionMessage.FindStringSubmatch(message); m != nil {
+		return fmt.Sprintf("the admission webhook %q", m[1]), m[2], true
+	}
+	return "an admission policy", message, true
+}

@@ -13,18 +13,41 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/sets"
 	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/client-go/rest"
 	"k8s.io/client-go/util/csaupgrade"
 )
 
 // Apply sends obj by server-side apply as fieldManager (one PATCH) and
-// returns the object the API server stored.
+// returns the object the API server stored. Field validation is strict: a
+// field the served schema does not know is refused, never pruned.
 func (o *Objects) Apply(ctx context.Context, obj *unstructured.Unstructured, fieldManager string, force bool) (*unstructured.Unstructured, error) {
-	out, err := o.api(obj.GetNamespace()).Apply(ctx, obj.GetName(), obj, metav1.ApplyOptions{FieldManager: fieldManager, Force: force})
+	out, err := o.apply(ctx, obj, fieldManager, force, nil)
 	if err != nil {
 		return nil, err
 	}
 	o.remember(obj.GetNamespace(), out)
 	return out, nil
+}
+
+// dryRunAll asks the API server to run a write through admission and
+// validation without storing it.
+var dryRunAll = []string{metav1.DryRunAll}
+
+// apply is the server-side apply of Apply and DryRunApply: the same request
+// but for dryRun. (The dynamic client's Apply cannot ask for strict field
+// validation.)
+func (o *Objects) apply(ctx context.Context, obj *unstructured.Unstructured, fieldManager string, force bool, dryRun []string) (*unstructured.Unstructured, error) {
+	body, err := obj.MarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return o.api(obj.GetNamespace()).Patch(ctx, obj.GetName(), types.ApplyPatchType, body, metav1.PatchOptions{
+		FieldManager: fieldManager, Force: &force, FieldValidation: metav1.FieldValidationStrict, DryRun: dryRun})
+}
+
+// createOptions are the options of a create (Create and DryRunCreate).
+func createOptions(fieldManager string, dryRun []string) metav1.CreateOptions {
+	return metav1.CreateOptions{FieldManager: fieldManager, FieldValidation: metav1.FieldValidationStrict, DryRun: dryRun}
 }
 
 // Create creates obj, in one request that fails with AlreadyExists when an
@@ -97,7 +120,7 @@ func (o *Objects) post(ctx context.Context, obj *unstructured.Unstructured, fiel
 	ns, name := obj.GetNamespace(), obj.GetName()
 	backoff := wait.Backoff{Duration: 250 * time.Millisecond, Factor: 2, Jitter: 0.5, Steps: createAttempts, Cap: 5 * time.Second}
 	for attempt := 1; ; attempt++ {
-		created, err := o.api(ns).Create(ctx, obj, metav1.CreateOptions{FieldManager: fieldManager})
+		created, err := o.api(ns).Create(ctx, obj, createOptions(fieldManager, nil))
 		switch {
 		case err == nil:
 			return created, nil
@@ -157,13 +180,10 @@ func IsAdmissionDenied(err error) bool {
 // Delete sends one DELETE. It reports whether the object is gone already;
 // when finalizers hold it, it returns the object as it is now.
 func (o *Objects) Delete(ctx context.Context, namespace, name string) (gone bool, pending *unstructured.Unstructured, err error) {
-	rc, err := o.client.restFor(o.GVR.GroupVersion())
+	res, err := o.delete(ctx, namespace, name, nil)
 	if err != nil {
 		return false, nil, err
 	}
-	policy := metav1.DeletePropagationBackground
-	res := rc.Delete().NamespaceIfScoped(namespace, namespace != "").Resource(o.GVR.Resource).Name(name).
-		Body(&metav1.DeleteOptions{PropagationPolicy: &policy}).Do(ctx)
 	body, _ := res.Raw()
 	// Result.Error, unlike Raw, reads the API server's Status into the error.
 	err = res.Error()
@@ -183,4 +203,20 @@ func (o *Objects) Delete(ctx context.Context, namespace, name string) (gone bool
 	}
 	o.forget(namespace, name)
 	return true, nil, nil
+}
+
+// delete is the DELETE of Delete and DryRunDelete.
+func (o *Objects) delete(ctx context.Context, namespace, name string, dryRun []string) (rest.Result, error) {
+	rc, err := o.client.restFor(o.GVR.GroupVersion())
+	if err != nil {
+		return rest.Result{}, err
+	}
+	policy := metav1.DeletePropagationBackground
+	req := rc.Delete().NamespaceIfScoped(namespace, namespace != "").Resource(o.GVR.Resource).Name(name).
+		Body(&metav1.DeleteOptions{PropagationPolicy: &policy, DryRun: dryRun})
+	for _, d := range dryRun {
+		// In the query too, where proxies and audit logs see it.
+		req = req.Param("dryRun", d)
+	}
+	return req.Do(ctx), nil
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -49,8 +50,17 @@ func (p *hedgehogProvider) Configure(ctx context.Context, req provider.Configure
 		FieldManager: setting(m.FieldManager, "HEDGEHOG_FIELD_MANAGER", DefaultFieldManager),
 		Now:          p.now,
 		LogsOff:      p.logsOff,
+		Kinds:        p.served,
+	}
+	dryRun, err := boolSetting(m.PlanDryRun, "HEDGEHOG_PLAN_DRY_RUN", true)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("plan_dry_run"), "Invalid Environment Variable", err.Error())
+		return
 	}
 	opts := r.Options
+	if dryRun {
+		cfg.Checks = kinds.NewPlanChecks(opts.RequestTimeout)
+	}
 	opts.UserAgent = "terraform-provider-hedgehog/" + p.version
 	if !p.logsOff {
 		opts.Log = logRequest
@@ -150,6 +160,27 @@ func setting(v types.String, env, def string) string {
 		s = os.Getenv(env)
 	}
 	return orDefault(s, def)
+}
+
+// boolSetting is a boolean setting of the provider: the attribute, else its
+// environment variable, else the default. An unknown value is false (it
+// cannot be known at plan time).
+func boolSetting(v types.Bool, env string, def bool) (bool, error) {
+	switch {
+	case v.IsUnknown():
+		return false, nil
+	case !v.IsNull():
+		return v.ValueBool(), nil
+	}
+	s := os.Getenv(env)
+	if s == "" {
+		return def, nil
+	}
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		return false, fmt.Errorf("%s=%q must be true or false", env, s)
+	}
+	return b, nil
 }
 
 func setData(resp *provider.ConfigureResponse, cfg *kinds.Config) {

@@ -40,6 +40,7 @@ type providerModel struct {
 	MaxRetries            types.Int64   `tfsdk:"max_retries"`
 	QPS                   types.Float64 `tfsdk:"qps"`
 	Burst                 types.Int64   `tfsdk:"burst"`
+	PlanDryRun            types.Bool    `tfsdk:"plan_dry_run"`
 }
 
 type execModel struct {

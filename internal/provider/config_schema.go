@@ -124,6 +124,14 @@ func (p *hedgehogProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 					"(even `-parallelism=50`) never reaches; the API server's own priority and fairness still applies." +
 					envDoc("HEDGEHOG_QPS"),
 				Validators: []validator.Float64{float64validator.AtLeast(1)}},
+			"plan_dry_run": schema.BoolAttribute{Optional: true,
+				MarkdownDescription: "Have the cluster check the plan: every Hedgehog object that the plan creates, changes or " +
+					"deletes is sent to the API server as a server-side dry run of that write (admission webhooks and the CRD's " +
+					"schema judge it, nothing is stored), so that a refusal fails the plan instead of the apply, and the values " +
+					"the webhooks fill in show in the plan. Objects that plan no change send nothing. What cannot be checked " +
+					"(values known only after apply, a CRD or namespace not there yet, credentials that may only read) is " +
+					"planned with a warning; a cluster that does not answer is planned without the check, with one warning. " +
+					"Default `true`." + envDoc("HEDGEHOG_PLAN_DRY_RUN")},
 			"burst": schema.Int64Attribute{Optional: true,
 				MarkdownDescription: "Client-side burst above `qps`. Default `2000`." + envDoc("HEDGEHOG_BURST"),
 				Validators:          []validator.Int64{int64validator.AtLeast(1)}},

@@ -93,6 +93,7 @@ var VPC = &kinds.Kind{
 			}}},
 	},
 	Check:   checkVPC,
+	Locate:  locateVPC,
 	Default: defaultVPC,
 	ListFilters: []kinds.ListFilter{
 		{Name: "ipv4_namespace", Description: "Only VPCs in this IPv4Namespace.",
@@ -126,14 +127,14 @@ func subnetAttrs() []kinds.Attr {
 		{Name: "host_bgp", JSON: "hostBGP", Type: kinds.Bool, OmitZero: true,
 			Description: "A subnet for hosts that speak BGP and advertise their addresses (no VLAN, no gateway, no DHCP; " +
 				"attached only over unbundled connections). Default `false`."},
-		{Name: "host_bgp_min_prefix_len", JSON: "hostBGPMinPrefixLen", Type: kinds.Int64, OmitZero: true,
+		{Name: "host_bgp_min_prefix_len", JSON: "hostBGPMinPrefixLen", Since: meta.HostBGPPrefixesSince, Type: kinds.Int64, OmitZero: true,
 			Description: "For `host_bgp` subnets: the shortest prefix accepted from hosts inside the subnet, 1 to 32, not " +
 				"shorter than the subnet. Left out, 32.",
 			Int64: []validator.Int64{int64validator.Between(1, 32)}},
-		{Name: "host_bgp_max_prefix_len", JSON: "hostBGPMaxPrefixLen", Type: kinds.Int64, OmitZero: true,
+		{Name: "host_bgp_max_prefix_len", JSON: "hostBGPMaxPrefixLen", Since: meta.HostBGPPrefixesSince, Type: kinds.Int64, OmitZero: true,
 			Description: "For `host_bgp` subnets: the longest prefix accepted from hosts inside the subnet, 1 to 32. Left out, 32.",
 			Int64:       []validator.Int64{int64validator.Between(1, 32)}},
-		{Name: "host_bgp_extra_prefixes", JSON: "hostBGPExtraPrefixes", Type: kinds.Map,
+		{Name: "host_bgp_extra_prefixes", JSON: "hostBGPExtraPrefixes", Since: meta.HostBGPPrefixesSince, Type: kinds.Map,
 			Description: fmt.Sprintf("For `host_bgp` subnets: more prefixes (keys, without host bits) accepted from hosts, at "+
 				"most %d.", maxHostBGPExtra),
 			Map: []validator.Map{mapvalidator.SizeAtMost(maxHostBGPExtra)},

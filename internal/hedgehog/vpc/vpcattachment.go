@@ -16,7 +16,7 @@ import (
 var VPCAttachment = &kinds.Kind{
 	TypeName: "vpc_attachment", ListTypeName: "vpc_attachments",
 	Group: Group, Version: Version, Kind: "VPCAttachment", Plural: "vpcattachments", Namespace: meta.Namespace,
-	ServerLabel: meta.ServerLabel,
+	ServerLabel: meta.ServerLabel, Locate: locateVPCAttachment,
 	Description: "A Hedgehog VPC attachment (`vpcattachments.vpc.githedgehog.com/v1beta1`): a subnet of a VPC made reachable " +
 		"on a server-facing connection (`unbundled`, `bundled` or `eslag`), as a tagged VLAN or the native one. The VPC, its " +
 		"subnet and the connection must exist, the connection's switches must use the VPC's VLAN namespace, and a " +

@@ -94,7 +94,7 @@ var Switch = &kinds.Kind{
 			Description: "FEC modes of ports, by port name: `" + strings.Join(PortFECModes, "`, `") + "`. Removing a port does " +
 				"not reset its FEC on the device.",
 			Map: []validator.Map{mapvalidator.ValueStringsAre(stringvalidator.OneOf(PortFECModes...))}},
-		{Name: "port_locators", JSON: "portLocators", Type: kinds.Map, Elem: kinds.StringElem,
+		{Name: "port_locators", JSON: "portLocators", Since: meta.PortLocatorsSince, Type: kinds.Map, Elem: kinds.StringElem,
 			Description: "Port locator LEDs, by port name or `*` for every port: empty (5 minutes), a duration such as `10m`, or " +
 				"an exact UTC time `2026-08-05 18:45:47`. The API turns each into an exact time at most 20 minutes away and drops " +
 				"expired ones, so every apply while this is set lights the LEDs again and a plan shows it as a change: remove it " +

@@ -18,6 +18,7 @@ import (
 )
 
 func (r *Resource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	r.checks().Writing()
 	ctx, ok := Begin(ctx, r.cfg, &resp.Diagnostics)
 	if !ok {
 		return
@@ -179,6 +180,7 @@ func (r *Resource) Read(ctx context.Context, req resource.ReadRequest, resp *res
 }
 
 func (r *Resource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	r.checks().Writing()
 	ctx, ok := Begin(ctx, r.cfg, &resp.Diagnostics)
 	if !ok {
 		return
@@ -217,6 +219,7 @@ func (r *Resource) Update(ctx context.Context, req resource.UpdateRequest, resp 
 }
 
 func (r *Resource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	r.checks().Writing()
 	ctx, ok := Begin(ctx, r.cfg, &resp.Diagnostics)
 	if !ok {
 		return

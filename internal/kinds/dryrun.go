@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -31,6 +32,13 @@ type PlanChecks struct {
 	// answers at all: a plan waits for one timeout, never for one per
 	// resource.
 	FirstWait time.Duration
+
+	// writing is set once this provider instance has started writing: it
+	// is applying, and Terraform's plan of each resource just before its
+	// write (which must agree with the plan the user approved) needs no
+	// dry run when every value is known already; the write follows at once
+	// and the cluster judges it then, in the same words.
+	writing atomic.Bool
 
 	mu       sync.Mutex
 	started  bool
@@ -166,6 +174,9 @@ func (r *Resource) checkWrite(ctx context.Context, config, plan, prior map[strin
 		r.skip(diags, skipUnknown, verb, ns, n, nil)
 		return
 	}
+	if p.writing.Load() && specKnown(k, plan) {
+		return // applying: nothing for the dry run to fill in
+	}
 	if prior == nil && p.deleting(ns, n, k.Kind) {
 		// The prior object of a replacement is still there: the create can
 		// only be judged once it is gone.
@@ -212,6 +223,24 @@ func objectKnown(k *Kind, config, plan map[string]tftypes.Value) bool {
 		}
 	}
 	return true
+}
+
+// specKnown tells whether the plan knows every value of the spec: a dry
+// run would fill in nothing (adopt).
+func specKnown(k *Kind, plan map[string]tftypes.Value) bool {
+	for _, a := range k.Spec {
+		if !plan[a.Name].IsFullyKnown() {
+			return false
+		}
+	}
+	return true
+}
+
+// Writing records that this provider instance writes: it is applying.
+func (p *PlanChecks) Writing() {
+	if p != nil {
+		p.writing.Store(true)
+	}
 }
 
 func (p *PlanChecks) deleting(namespace, name, kind string) bool {

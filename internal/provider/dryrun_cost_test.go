@@ -116,6 +116,13 @@ resource "hedgehog_fabric" "f" {
 			got := log.take()
 			t.Logf("%s apply of %d fabrics, plan_dry_run = %v: %d requests %v in %s", what, n, dryRun, total(got), got,
 				took.Round(10*time.Millisecond))
+			// The apply's own plan checks every object; once the apply
+			// writes, Terraform's plan of each object just before its write
+			// sends none (only those planned before the first write, at
+			// most one per parallel walker: 10 by default).
+			if dry := got["POST dry-run"] + got["PATCH dry-run"]; dry < n || dry > n+10 {
+				t.Errorf("%s apply of %d fabrics sent %d dry runs %v: want %d for its plan, and at most 10 more", what, n, dry, got, n)
+			}
 		}
 	}
 

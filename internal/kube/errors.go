@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -52,6 +53,10 @@ func IsKindNotFound(err error) bool {
 // out by the API server: the connection broke, or the server failed, after
 // the request was sent. A clear refusal (4xx other than 429) did not happen.
 func MayHaveHappened(err error) bool {
+	var notStored *NotStoredError
+	if IsWebhookUnreachable(err) || errors.As(err, &notStored) {
+		return false // refused before the store, or read back as absent
+	}
 	var status apierrors.APIStatus
 	if errors.As(err, &status) {
 		code := status.Status().Code
@@ -94,6 +99,9 @@ func (c *Client) Explain(err error, t Target) (summary, detail string) {
 		return c.explainTransport(err, t)
 	}
 	st := status.Status()
+	if IsWebhookUnreachable(err) {
+		return webhookUnreachable(err, t)
+	}
 	switch {
 	case IsAdmissionDenied(err):
 		return admissionDenied(st.Message, t)
@@ -247,6 +255,33 @@ func admissionDenied(message string, t Target) (string, string) {
 	}
 	return "Refused by Admission Webhook", fmt.Sprintf("The cluster refused to %s %s: %s\n\n%s\n\nRefused by %s.",
 		t.Verb, t.object(), why, what, who)
+}
+
+// webhookUnreachable explains a write that the API server refused because
+// it could not call an admission webhook.
+func webhookUnreachable(err error, t Target) (string, string) {
+	name, tried := "", ""
+	if m := webhookCall.FindStringSubmatch(err.Error()); m != nil {
+		name = m[1]
+	}
+	var e *WebhookUnreachableError
+	if errors.As(err, &e) {
+		tried = fmt.Sprintf(" The provider asked again %d times over %s, until the operation's timeout.", e.Attempts,
+			e.Since.Round(time.Second))
+	}
+	return "Admission Webhook Unreachable", fmt.Sprintf(
+		"The API server could not call the admission webhook %q, which must judge every write of %s, so it refused to %s "+
+			"%s: nothing was stored.%s The webhook's server is restarting or not running: on a Hedgehog fabric it is the "+
+			"fabric controller (kubectl -n fab get pods; upgrades restart it). Once it answers, apply again (or raise "+
+			"timeouts to ride out a restart).\n\nAPI server: %s", name, t.Resource, t.Verb, t.object(), tried, apiMessage(err))
+}
+
+func apiMessage(err error) string {
+	var st apierrors.APIStatus
+	if errors.As(err, &st) {
+		return st.Status().Message
+	}
+	return err.Error()
 }
 
 // AdmissionRefusal splits the refusal of an admission webhook into who

@@ -3,6 +3,7 @@ package kube
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -21,7 +22,7 @@ import (
 // returns the object the API server stored. Field validation is strict: a
 // field the served schema does not know is refused, never pruned.
 func (o *Objects) Apply(ctx context.Context, obj *unstructured.Unstructured, fieldManager string, force bool) (*unstructured.Unstructured, error) {
-	out, err := o.apply(ctx, obj, fieldManager, force, nil)
+	out, err := admitted(ctx, func() (*unstructured.Unstructured, error) { return o.apply(ctx, obj, fieldManager, force, nil) })
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +60,7 @@ func createOptions(fieldManager string, dryRun []string) metav1.CreateOptions {
 // at create would cost a second write, and a pass through the admission
 // webhooks, for every object created.)
 func (o *Objects) Create(ctx context.Context, obj *unstructured.Unstructured, fieldManager string) (*unstructured.Unstructured, error) {
-	created, err := o.post(ctx, obj, fieldManager)
+	created, err := admitted(ctx, func() (*unstructured.Unstructured, error) { return o.post(ctx, obj, fieldManager) })
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +85,9 @@ func (o *Objects) RecordApplied(ctx context.Context, namespace, name, fieldManag
 		if perr != nil || patch == nil {
 			return perr
 		}
-		out, perr := o.api(namespace).Patch(ctx, name, types.JSONPatchType, patch, metav1.PatchOptions{FieldManager: fieldManager})
+		out, perr := admitted(ctx, func() (*unstructured.Unstructured, error) {
+			return o.api(namespace).Patch(ctx, name, types.JSONPatchType, patch, metav1.PatchOptions{FieldManager: fieldManager})
+		})
 		if perr == nil {
 			o.remember(namespace, out)
 			return nil
@@ -134,8 +137,10 @@ func (o *Objects) post(ctx context.Context, obj *unstructured.Unstructured, fiel
 			return cur, nil
 		case getErr == nil:
 			return nil, apierrors.NewAlreadyExists(o.GVR.GroupResource(), name)
-		case !IsObjectNotFound(getErr) || attempt == createAttempts:
+		case !IsObjectNotFound(getErr):
 			return nil, err
+		case attempt == createAttempts:
+			return nil, &NotStoredError{Last: err}
 		}
 		select {
 		case <-ctx.Done():
@@ -144,6 +149,16 @@ func (o *Objects) post(ctx context.Context, obj *unstructured.Unstructured, fiel
 		}
 	}
 }
+
+// NotStoredError is a create that failed in a way that might have stored
+// it, but a read afterwards found nothing: it did not happen.
+type NotStoredError struct{ Last error }
+
+func (e *NotStoredError) Error() string {
+	return fmt.Sprintf("%v (the object was read back afterwards: nothing was stored)", e.Last)
+}
+
+func (e *NotStoredError) Unwrap() error { return e.Last }
 
 // createdBy tells whether u is the object that obj's create made: every
 // field manager is fieldManager, and it carries obj's labels.
@@ -180,13 +195,16 @@ func IsAdmissionDenied(err error) bool {
 // Delete sends one DELETE. It reports whether the object is gone already;
 // when finalizers hold it, it returns the object as it is now.
 func (o *Objects) Delete(ctx context.Context, namespace, name string) (gone bool, pending *unstructured.Unstructured, err error) {
-	res, err := o.delete(ctx, namespace, name, nil)
-	if err != nil {
-		return false, nil, err
-	}
-	body, _ := res.Raw()
-	// Result.Error, unlike Raw, reads the API server's Status into the error.
-	err = res.Error()
+	var body []byte
+	_, err = admitted(ctx, func() (struct{}, error) {
+		res, err := o.delete(ctx, namespace, name, nil)
+		if err != nil {
+			return struct{}{}, err
+		}
+		body, _ = res.Raw()
+		// Result.Error, unlike Raw, reads the API server's Status into the error.
+		return struct{}{}, res.Error()
+	})
 	switch {
 	case IsObjectNotFound(err):
 		o.forget(namespace, name)

@@ -60,8 +60,8 @@ func testFabric(gatewayOff bool) fabricsim.FabricConfig {
 const AgentDelay = 300 * time.Millisecond
 
 // Webhook registers an admission webhook served by the test process until
-// the test ends.
-func Webhook(t *testing.T, a fabricsim.Admission) {
+// the test ends, and returns it.
+func Webhook(t *testing.T, a fabricsim.Admission) *fabricsim.Webhook {
 	t.Helper()
 	PreCheck(t)
 	w, err := fabricsim.StartWebhook(context.Background(), C.Typed, C.WebhookHost, a)
@@ -73,6 +73,7 @@ func Webhook(t *testing.T, a fabricsim.Admission) {
 			t.Errorf("stopping the webhook %s: %v", w.Name, err)
 		}
 	})
+	return w
 }
 
 // Object reads an object of a kind straight from the cluster; nil when it

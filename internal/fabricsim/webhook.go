@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	admissionv1 "k8s.io/api/admission/v1"
@@ -50,6 +51,43 @@ type Webhook struct {
 	URL    string
 	server *http.Server
 	client kubernetes.Interface
+	// down is how many calls are still to be hung up (negative: every call),
+	// and hungUp how many were: a webhook server that is restarting, for
+	// tests of what clients do then.
+	down, hungUp atomic.Int64
+}
+
+// HangUp makes the webhook's server hang up the next n calls without an
+// answer (n < 0: every call until Serve), as a server that is restarting:
+// the API server then refuses the write ("failed calling webhook").
+func (w *Webhook) HangUp(n int64) { w.down.Store(n) }
+
+// Serve makes the webhook answer again.
+func (w *Webhook) Serve() { w.down.Store(0) }
+
+// HungUp is how many calls the webhook hung up.
+func (w *Webhook) HungUp() int64 { return w.hungUp.Load() }
+
+// hangsUp tells whether this call is to be hung up.
+func (w *Webhook) hangsUp(rw http.ResponseWriter) bool {
+	for {
+		n := w.down.Load()
+		if n == 0 {
+			return false
+		}
+		if n < 0 || w.down.CompareAndSwap(n, n-1) {
+			break
+		}
+	}
+	w.hungUp.Add(1)
+	if hijacker, ok := rw.(http.Hijacker); ok {
+		if conn, _, err := hijacker.Hijack(); err == nil {
+			_ = conn.Close()
+			return true
+		}
+	}
+	http.Error(rw, "restarting", http.StatusServiceUnavailable)
+	return true
 }
 
 // StartWebhook serves a on host (an address the cluster's API server can
@@ -70,8 +108,16 @@ func StartWebhook(ctx context.Context, client kubernetes.Interface, host string,
 	w := &Webhook{Name: WebhookPrefix + rand.String(6), client: client,
 		URL: "https://" + ln.Addr().String()}
 	mux := http.NewServeMux()
-	mux.HandleFunc("/mutate", func(rw http.ResponseWriter, r *http.Request) { serve(rw, r, a, true) })
-	mux.HandleFunc("/validate", func(rw http.ResponseWriter, r *http.Request) { serve(rw, r, a, false) })
+	mux.HandleFunc("/mutate", func(rw http.ResponseWriter, r *http.Request) {
+		if !w.hangsUp(rw) {
+			serve(rw, r, a, true)
+		}
+	})
+	mux.HandleFunc("/validate", func(rw http.ResponseWriter, r *http.Request) {
+		if !w.hangsUp(rw) {
+			serve(rw, r, a, false)
+		}
+	})
 	w.server = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second,
 		TLSConfig: &tls.Config{Certificates: []tls.Certificate{pair}, MinVersion: tls.VersionTLS12}}
 	go func() { _ = w.server.ServeTLS(ln, "", "") }()

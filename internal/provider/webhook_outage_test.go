@@ -48,7 +48,9 @@ func (cogServer) Validate(context.Context, admissionv1.Operation, *unstructured.
 // upgrade), the API server refuses every write it cannot send there, and
 // stores nothing: creates, updates and deletes are sent again until the
 // webhook answers, within the resource's timeout; past it, the error names
-// the webhook and what to check, and a create leaves nothing in the state.
+// the webhook and what to check, nothing is in the cluster and the next apply
+// creates the object (that such a create is not kept tainted in the state is
+// kube.MayHaveHappened's, unit-tested in internal/kube).
 func TestAccWebhookOutage(t *testing.T) {
 	acctest.PreCheck(t)
 	acctest.InstallKinds(t, cogKind)

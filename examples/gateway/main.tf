@@ -1,7 +1,7 @@
-# Hedgehog's gateway as Terraform, on a fabric that enables it
-# (`enableGateway`): the gateway group `default`, created explicitly (the
-# controller creates it only after a gateway or peering was admitted, and
-# admitting one needs it), one gateway in it, and three gateway peerings:
+# Hedgehog's gateway as Terraform, on a fabric installed with the gateway
+# (`enableGateway`), whose installer wrote the gateway group `default` and
+# its gateways: three gateway peerings, carried by the gateways of that
+# group, which the configuration reads and never declares.
 #
 #   - web--internet: the VPC web reaches the Internet behind one address
 #     (masquerade NAT) through the External internet;
@@ -10,16 +10,16 @@
 #   - internet--web-https: the Internet reaches a web server's HTTPS at a
 #     public address (port forwarding).
 #
-# References order everything: namespaces, VPCs and the External before the
-# peerings, the group before the gateway, the gateway (a peering's group
-# needs one) before the peerings; destroy goes the other way, in one run.
+# References order everything: the VPCs and the External before the
+# peerings that name them, and the other way round on destroy, in one run.
 #
-#   terraform init && terraform apply -var kubeconfig=~/.kube/config
+#   terraform init && terraform apply -var kubeconfig=$HOME/.kube/fabric.yaml
 
 terraform {
   required_providers {
     hedgehog = {
-      source = "hedgehog-terraform/hedgehog"
+      source  = "hedgehog-terraform/hedgehog"
+      version = "~> 0.1"
     }
   }
 }
@@ -33,20 +33,26 @@ provider "hedgehog" {
   config_path = var.kubeconfig
 }
 
-resource "hedgehog_ipv4_namespace" "default" {
-  name    = "default"
-  subnets = ["10.0.0.0/16"]
+# The installer's group. Reading it fails the plan, before anything is
+# created, on a fabric without the gateway.
+data "hedgehog_gateway_group" "default" {
+  name = "default"
 }
 
-resource "hedgehog_vlan_namespace" "default" {
-  name   = "default"
-  ranges = [{ from = 1000, to = 2999 }]
+# The gateways that carry the peerings: the members of the group (Hedgehog
+# admits a peering only when its group has one).
+data "hedgehog_gateways" "all" {}
+
+locals {
+  carriers = [
+    for g in data.hedgehog_gateways.all.gateways : g.name
+    if contains([for m in g.groups : m.name], data.hedgehog_gateway_group.default.name)
+  ]
 }
 
+# Prefixes and VLANs come from the installer's `default` namespaces.
 resource "hedgehog_vpc" "web" {
-  name           = "web"
-  ipv4_namespace = hedgehog_ipv4_namespace.default.name
-  vlan_namespace = hedgehog_vlan_namespace.default.name
+  name = "web"
   subnets = {
     frontend = { subnet = "10.0.1.0/24", vlan = 1001 }
     backend  = { subnet = "10.0.2.0/24", vlan = 1002 }
@@ -54,9 +60,7 @@ resource "hedgehog_vpc" "web" {
 }
 
 resource "hedgehog_vpc" "db" {
-  name           = "db"
-  ipv4_namespace = hedgehog_ipv4_namespace.default.name
-  vlan_namespace = hedgehog_vlan_namespace.default.name
+  name = "db"
   subnets = {
     data = { subnet = "10.0.10.0/24", vlan = 1010 }
   }
@@ -64,35 +68,13 @@ resource "hedgehog_vpc" "db" {
 
 resource "hedgehog_external" "internet" {
   name               = "internet"
-  ipv4_namespace     = hedgehog_ipv4_namespace.default.name
   inbound_community  = "65102:5000"
   outbound_community = "5000:65102"
 }
 
-resource "hedgehog_gateway_group" "default" {
-  name = "default"
-}
-
-resource "hedgehog_gateway" "gw_01" {
-  name        = "gw-01"
-  protocol_ip = "172.30.8.6/32"
-  vtep_ip     = "172.30.12.6/32"
-  vtep_mac    = "ca:fe:ba:be:00:01"
-  asn         = 65534
-  interfaces = {
-    enp2s1 = { ips = ["172.30.128.1/31"] }
-    enp2s2 = { ips = ["172.30.128.3/31"] }
-  }
-  neighbors = [
-    { source = "enp2s1", ip = "172.30.128.0", asn = 65100 },
-    { source = "enp2s2", ip = "172.30.128.2", asn = 65100 },
-  ]
-  groups = [{ name = hedgehog_gateway_group.default.name }]
-}
-
 resource "hedgehog_gateway_peering" "web_internet" {
   name          = "web--internet"
-  gateway_group = hedgehog_gateway_group.default.name
+  gateway_group = data.hedgehog_gateway_group.default.name
   peering = {
     (hedgehog_vpc.web.name) = {
       expose = [{
@@ -103,13 +85,11 @@ resource "hedgehog_gateway_peering" "web_internet" {
     }
     "ext.${hedgehog_external.internet.name}" = { expose = [{ default = true }] }
   }
-  # A peering needs a gateway in its group when it is created.
-  depends_on = [hedgehog_gateway.gw_01]
 }
 
 resource "hedgehog_gateway_peering" "web_db" {
   name          = "web--db"
-  gateway_group = hedgehog_gateway_group.default.name
+  gateway_group = data.hedgehog_gateway_group.default.name
   peering = {
     (hedgehog_vpc.web.name) = { expose = [{ ips = [{ vpc_subnet = "backend" }] }] }
     (hedgehog_vpc.db.name)  = { expose = [{ ips = [{ cidr = "10.0.10.0/24" }] }] }
@@ -124,12 +104,11 @@ resource "hedgehog_gateway_peering" "web_db" {
       match  = { proto = "tcp", dst = [{ cidr = "10.0.10.0/24", ports = ["5432"] }] }
     }]
   }
-  depends_on = [hedgehog_gateway.gw_01]
 }
 
 resource "hedgehog_gateway_peering" "internet_web_https" {
   name          = "internet--web-https"
-  gateway_group = hedgehog_gateway_group.default.name
+  gateway_group = data.hedgehog_gateway_group.default.name
   peering = {
     (hedgehog_vpc.web.name) = {
       expose = [{
@@ -140,21 +119,14 @@ resource "hedgehog_gateway_peering" "internet_web_https" {
     }
     "ext.${hedgehog_external.internet.name}" = { expose = [{ default = true }] }
   }
-  depends_on = [hedgehog_gateway.gw_01]
-}
-
-data "hedgehog_vpc_infos" "all" {
-  depends_on = [hedgehog_gateway_peering.web_internet, hedgehog_gateway_peering.web_db]
 }
 
 output "gateway" {
   value = {
-    gateway    = hedgehog_gateway.gw_01.id
-    workers    = hedgehog_gateway.gw_01.workers
+    carried_by = local.carriers
     peerings   = sort([hedgehog_gateway_peering.web_internet.name, hedgehog_gateway_peering.web_db.name, hedgehog_gateway_peering.internet_web_https.name])
     masquerade = hedgehog_gateway_peering.web_internet.peering["web"].expose[0].nat.masquerade.idle_timeout
     forward    = hedgehog_gateway_peering.internet_web_https.peering["web"].expose[0].nat.port_forward.idle_timeout
     acl        = hedgehog_gateway_peering.web_db.acl.rules[0].scope
-    vpc_infos  = data.hedgehog_vpc_infos.all.names
   }
 }

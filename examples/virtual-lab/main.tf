@@ -42,9 +42,10 @@ locals {
   }]...)
 }
 
-resource "hedgehog_vlan_namespace" "default" {
-  name   = "default"
-  ranges = [{ from = 1000, to = 2999 }]
+# The VLAN namespace that Hedgehog's installer creates (1000-2999 in the
+# virtual lab): read, never declared.
+data "hedgehog_vlan_namespace" "default" {
+  name = "default"
 }
 
 resource "hedgehog_switch_group" "eslag_1" {
@@ -60,7 +61,7 @@ resource "hedgehog_switch" "spine" {
   asn             = 65100
   ip              = "172.30.0.${5 + each.value.n}/21"
   protocol_ip     = "172.30.8.${each.value.n}/32"
-  vlan_namespaces = [hedgehog_vlan_namespace.default.name]
+  vlan_namespaces = [data.hedgehog_vlan_namespace.default.name]
 
   wait_for_applied = true
 }
@@ -80,9 +81,7 @@ resource "hedgehog_switch" "leaf" {
     type  = "eslag"
   } : null
 
-  # Left out, vlan_namespaces is the API's default ["default"]: the namespace
-  # must exist first.
-  depends_on       = [hedgehog_vlan_namespace.default]
+  # Left out, vlan_namespaces is the API's default: ["default"].
   wait_for_applied = true
 }
 

@@ -17,17 +17,19 @@ import (
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/acctest"
 )
 
-// The fabric the examples are written for, in levels: each a file of
-// testdata/examples, applied with kubectl (as the installer, or an operator
-// with a wiring file, would) before the first example that needs it, and
-// kept until the test ends. An example never declares what a level holds:
-// copied onto a real fabric, it would fail with "already exists".
+// The fabric the examples are written for, in levels. Level 0 is what a
+// Hedgehog installation has before anyone configures it (the default VLAN
+// and IPv4 namespaces), which the stand-in seeds as the installer does; each
+// level above is a file of testdata/examples, applied with kubectl (as the
+// installer, or an operator with a wiring file, would) before the first
+// example that needs it, and kept until the test ends. An example never
+// declares what a level holds: copied onto a real fabric, it would fail
+// with "already exists".
 var fabricLevels = []string{
-	"0-installer.yaml", // the default VLAN and IPv4 namespaces
-	"1-switches.yaml",  // switch group, switches, servers
-	"2-wiring.yaml",    // their connections
-	"3-vpcs.yaml",      // VPCs and Externals
-	"4-attached.yaml",  // attachments, peerings, a Fabric
+	"1-switches.yaml", // switch group, switches, servers; the gateway group default and gateway-1
+	"2-wiring.yaml",   // their connections
+	"3-vpcs.yaml",     // VPCs and Externals
+	"4-attached.yaml", // attachments, peerings (a gateway peering too), a Fabric
 }
 
 // exampleRun is one configuration made of examples, applied on the fabric
@@ -78,7 +80,15 @@ func exampleRuns() []exampleRun {
 		resourceRun("hedgehog_vpc_peering", 0),
 		resourceRun("hedgehog_external", 0),
 		resourceRun("hedgehog_connection", 1),
+		resourceRun("hedgehog_gateway_group", 1),
 		resourceRun("hedgehog_vpc_attachment", 2),
+		// The gateway examples create VPCs with vpc-01's and vpc-02's
+		// subnets and VLANs: before level 3 has those.
+		resourceRun("hedgehog_gateway", 2),
+		resourceRun("hedgehog_gateway_peering", 2),
+		{name: "gateway", paths: []string{"gateway"}, level: 2, outputs: map[string]any{"gateway": map[string]any{
+			"carried_by": []any{"gateway-1"}, "peerings": []any{"internet--web-https", "web--db", "web--internet"},
+			"masquerade": "5m0s", "forward": "2m0s", "acl": "flow"}}, check: gatewayExampleApplied},
 		{name: "eslag-vpc", paths: []string{"eslag-vpc"}, level: 2, outputs: map[string]any{"vpc_01": map[string]any{
 			"gateway": "10.0.1.1", "dhcp_range": "10.0.1.2 - 10.0.1.255", "attached": "server-01--eslag--leaf-01--leaf-02",
 			"peered": "vpc-01--vpc-02"}}, check: eslagVPCApplied},
@@ -129,6 +139,17 @@ var dataSourceOutputs = map[string]any{
 	"vlan_namespaces":          []any{"default"},
 	"server_01_attachment":     "vpc-01/default on server-01--eslag--leaf-01--leaf-02",
 	"vpc_01__vpc_02_vpcs":      []any{"vpc-01", "vpc-02"},
+	"switches_pending":         []any{},
+	"switch_profiles": []any{"celestica-ds3000", "dell-s5232f-on", "dell-s5248f-on", "dell-z9332f-on", "edgecore-dcs203",
+		"vs"},
+	"default_gateway_group": "default/default",
+	"gateway_groups":        []any{"default"},
+	"gateway_1":             map[string]any{"vtep_ip": "172.30.12.6/32", "groups": []any{"default"}, "workers": float64(4)},
+	"gateways":              map[string]any{"gateway-1": []any{"default"}},
+	"vpc_02_isp_masquerade": map[string]any{"as": []any{"203.0.113.2/32"}, "idle_timeout": "2m0s"},
+	"gateway_peerings":      map[string]any{"vpc_02": []any{"vpc-02--isp"}, "isp": []any{"vpc-02--isp"}},
+	"vpc_01_info":           map[string]any{"subnets": map[string]any{"default": "10.0.1.0/24"}, "ready": true},
+	"vpc_infos":             []any{"ext.dc-core", "ext.isp", "vpc-01", "vpc-02"},
 }
 
 // dataSourceExamples are every data-source example, read together in one
@@ -170,6 +191,8 @@ var notApplied = map[string]string{
 func TestAccExamples_apply(t *testing.T) {
 	// Switches slow enough that an apply which did not wait for them would
 	// return before they applied it (checked by eslagVPCApplied).
+	// The stand-in runs the gateway (the tests' fabric enables it) and has
+	// seeded the installer's namespaces: level 0.
 	cluster := acctest.StartOwn(t, acctest.OwnOptions{Hedgehog: true, SkipCRDs: true, AgentDelay: time.Second})
 	simulate(t, cluster.Dynamic)
 	if _, err := cluster.Typed.CoreV1().Namespaces().Create(context.Background(), &corev1Namespace, metav1.CreateOptions{}); err != nil {
@@ -191,7 +214,7 @@ func TestAccExamples_apply(t *testing.T) {
 			t.Errorf("examples/%s is neither applied by a run of exampleRuns nor listed in notApplied with a reason", rel)
 		}
 	}
-	f := &examplesFabric{t: t, cluster: cluster, cli: acctest.NewCLI(t), level: -1}
+	f := &examplesFabric{t: t, cluster: cluster, cli: acctest.NewCLI(t)}
 	for _, r := range runs {
 		t.Run(r.name, func(t *testing.T) { f.run(t, r) })
 	}

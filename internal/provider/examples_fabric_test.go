@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,17 +16,20 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/util/wait"
 	"sigs.k8s.io/yaml"
 
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/acctest"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/crds"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog/agent"
+	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog/gateway"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/kinds"
 )
 
@@ -80,7 +84,8 @@ func (f *examplesFabric) ensureLevel(t *testing.T, level int) {
 	t.Helper()
 	api, _ := byAPI()
 	for ; f.level < level; f.level++ {
-		file := filepath.Join(acctest.Root, "internal", "provider", "testdata", "examples", fabricLevels[f.level+1])
+		var added []clusterObject
+		file := filepath.Join(acctest.Root, "internal", "provider", "testdata", "examples", fabricLevels[f.level])
 		if strings.Contains(readFile(t, file), "kind: Fabric\n") {
 			f.ensureFabricCRD(t)
 		}
@@ -97,11 +102,74 @@ func (f *examplesFabric) ensureLevel(t *testing.T, level int) {
 			o := clusterObject{gvr: api[head.APIVersion+"/"+head.Kind], namespace: head.Metadata.Namespace, name: head.Metadata.Name}
 			uid, err := f.get(o)
 			if err != nil {
-				t.Fatalf("%s of %s: %v", o, fabricLevels[f.level+1], err)
+				t.Fatalf("%s of %s: %v", o, fabricLevels[f.level], err)
 			}
 			o.uid = uid
 			f.fixture = append(f.fixture, o)
+			added = append(added, o)
 		}
+		f.settled(t, added)
+	}
+}
+
+// agentCarried are where an Agent's spec holds objects of the kinds that
+// Hedgehog's controller copies to the switches (upstream's layout).
+var agentCarried = map[string]string{"connections": "connections", "externals": "externals",
+	"vpcattachments": "vpcAttachments", "vpcpeerings": "vpcPeers", "externalattachments": "externalAttachments",
+	"externalpeerings": "externalPeerings"}
+
+// settled waits until the switches have applied what a level added, as an
+// operator waits after applying a wiring file: every switch has its Agent,
+// every carried object is in some Agent's spec (so the controller has seen
+// it), and every Agent has applied its generation. The examples then read a
+// fabric that is still: a run's outputs are the same at apply and at the
+// plan after it.
+func (f *examplesFabric) settled(t *testing.T, added []clusterObject) {
+	t.Helper()
+	gvr := agent.Agent.GVR(nil)
+	var waiting string
+	err := wait.PollUntilContextTimeout(context.Background(), 200*time.Millisecond, 2*time.Minute, true,
+		func(ctx context.Context) (bool, error) {
+			l, err := f.cluster.Dynamic.Resource(gvr).Namespace("default").List(ctx, metav1.ListOptions{})
+			if err != nil {
+				return false, err
+			}
+			agents := map[string]kinds.AgentState{}
+			for i := range l.Items {
+				agents[l.Items[i].GetName()] = kinds.ReadAgent(&l.Items[i])
+			}
+			for _, o := range added {
+				if o.gvr.Resource == "switches" {
+					if _, ok := agents[o.name]; !ok {
+						waiting = "the Agent of switch " + o.name
+						return false, nil
+					}
+				}
+				field, carried := agentCarried[o.gvr.Resource]
+				if !carried {
+					continue
+				}
+				found := false
+				for _, a := range agents {
+					objs, _ := a.Spec[field].(map[string]any)
+					_, in := objs[o.name]
+					found = found || in
+				}
+				if !found {
+					waiting = "an Agent carrying " + o.String()
+					return false, nil
+				}
+			}
+			for name, a := range agents {
+				if a.LastAppliedGen != a.Generation {
+					waiting = fmt.Sprintf("switch %s to apply generation %d (applied %d)", name, a.Generation, a.LastAppliedGen)
+					return false, nil
+				}
+			}
+			return true, nil
+		})
+	if err != nil {
+		t.Fatalf("the fabric did not settle after its level was applied: waiting for %s: %v", waiting, err)
 	}
 }
 
@@ -428,5 +496,24 @@ func eslagVPCApplied(t *testing.T, c *acctest.OwnCluster) {
 			t.Errorf("agent %s had not applied its generation %d when apply returned (applied %d, %s)", leaf, s.Generation,
 				s.LastAppliedGen, s.Applied)
 		}
+	}
+}
+
+// gatewayExampleApplied: the worked gateway example's peerings are in the
+// cluster as Hedgehog stores them, carried by the installer's group and
+// found by their sides' labels.
+func gatewayExampleApplied(t *testing.T, c *acctest.OwnCluster) {
+	t.Helper()
+	web := c.Object(t, gateway.GatewayPeering, "web--internet")
+	db := c.Object(t, gateway.GatewayPeering, "web--db")
+	if web == nil || db == nil {
+		t.Fatalf("the peerings web--internet (%v) and web--db (%v) are not in the cluster", web != nil, db != nil)
+	}
+	if err := expectAll(expectAt(web, "default", "spec", "gatewayGroup"),
+		expectAt(web, "true", "metadata", "labels", gateway.VPCLabel("ext.internet")),
+		expectAt(web, "5m0s", "spec", "peering", "web", "expose", 0, "nat", "masquerade", "idleTimeout"),
+		expectAt(db, "deny", "spec", "acl", "default"),
+		expectAt(db, "true", "metadata", "labels", gateway.VPCLabel("db"))); err != nil {
+		t.Error(err)
 	}
 }

@@ -112,9 +112,12 @@ func TestAccQuickstart(t *testing.T) {
 	}
 	simulate(t, dyn)
 	// What make demo's control plane has, as every Hedgehog installation:
-	// the default VLAN and IPv4 namespaces, which the quickstart refers to.
-	kubectlApply(t, cluster.Kubeconfig, installerFixture())
+	// the default VLAN and IPv4 namespaces, which the quickstart refers to
+	// (the stand-in seeds them as the installer does).
 	installed := quickstartObjects(t, dyn)
+	if !reflect.DeepEqual(slices.Sorted(maps.Keys(installed)), []string{"IPv4Namespace/default", "VLANNamespace/default"}) {
+		t.Fatalf("before the quickstart the cluster has %v, want only the installer's namespaces", slices.Sorted(maps.Keys(installed)))
+	}
 	cli := acctest.NewCLI(t)
 	work := acctest.CopyDir(t, filepath.Join(acctest.Root, "examples", "quickstart"))
 	vars := []string{"-input=false", "-var", "kubeconfig=" + cluster.Kubeconfig}
@@ -226,12 +229,6 @@ func simulate(t *testing.T, dyn dynamic.Interface) {
 		cancel()
 		<-done
 	})
-}
-
-// installerFixture is what a Hedgehog installation creates: the default VLAN
-// and IPv4 namespaces.
-func installerFixture() string {
-	return filepath.Join(acctest.Root, "internal", "provider", "testdata", "examples", fabricLevels[0])
 }
 
 // quickstartObjects are the VPC-side and wiring objects in the namespace

@@ -54,8 +54,7 @@ func example(t *testing.T, path string) string {
 // one run, although the examples name each other literally (Hedgehog's
 // refused deletes are asked again until what uses an object is gone).
 func TestAccExternal_examples(t *testing.T) {
-	cluster := acctest.StartOwnCluster(t, true)
-	kubectlApply(t, cluster.Kubeconfig, installerFixture())
+	cluster := acctest.StartOwnCluster(t, true) // with the installer's default namespaces, as the stand-in seeds them
 	// The examples name the namespace, the Externals and the connection
 	// literally: what they name comes first.
 	base := ownProvider(cluster.Kubeconfig) + externalExamplesBase

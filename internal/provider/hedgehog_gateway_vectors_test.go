@@ -15,24 +15,16 @@ import (
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/kinds"
 )
 
-// The vectors' cluster, written as Terraform: the namespaces default, VPCs
-// vpc-01 and vpc-02, the External internet, the GatewayGroups default and
-// edge (GWGR-01) and the Gateway gw-01 (GW-01) in default.
+// The vectors' cluster, written as Terraform: VPCs vpc-01 and vpc-02 and
+// the External internet in the installer's namespaces default (which the
+// stand-in seeds), the GatewayGroups default and edge (GWGR-01) and the
+// Gateway gw-01 (GW-01) in default.
 const gatewayVectorsLab = `
-resource "hedgehog_ipv4_namespace" "default" {
-  name    = "default"
-  subnets = ["10.0.0.0/16"]
-}
-
-resource "hedgehog_vlan_namespace" "default" {
-  name   = "default"
-  ranges = [{ from = 1000, to = 2999 }]
-}
 
 resource "hedgehog_vpc" "vpc_01" {
   name           = "vpc-01"
-  ipv4_namespace = hedgehog_ipv4_namespace.default.name
-  vlan_namespace = hedgehog_vlan_namespace.default.name
+  ipv4_namespace = "default"
+  vlan_namespace = "default"
   subnets = {
     subnet-01 = { subnet = "10.0.1.0/24", vlan = 1001 }
     subnet-02 = { subnet = "10.0.11.0/24", vlan = 1011 }
@@ -41,14 +33,14 @@ resource "hedgehog_vpc" "vpc_01" {
 
 resource "hedgehog_vpc" "vpc_02" {
   name           = "vpc-02"
-  ipv4_namespace = hedgehog_ipv4_namespace.default.name
-  vlan_namespace = hedgehog_vlan_namespace.default.name
+  ipv4_namespace = "default"
+  vlan_namespace = "default"
   subnets        = { subnet-01 = { subnet = "10.0.2.0/24", vlan = 1002 } }
 }
 
 resource "hedgehog_external" "internet" {
   name               = "internet"
-  ipv4_namespace     = hedgehog_ipv4_namespace.default.name
+  ipv4_namespace     = "default"
   inbound_community  = "65102:5000"
   outbound_community = "5000:65102"
 }

@@ -18,7 +18,8 @@ import (
 // ESLAG pair, 6 servers, 12 connections) on a cluster of its own with the
 // Hedgehog stand-in, in one run, with every switch's agent applying it; plans
 // again (nothing to do) and destroys it in one run, Terraform deleting
-// connections before the devices the webhook protects.
+// connections before the devices the webhook protects, and leaving the VLAN
+// namespace that the installer created (and the example only reads).
 func TestAccVirtualLab(t *testing.T) {
 	cluster := acctest.StartOwnCluster(t, true)
 	count := func(k *kinds.Kind) int {
@@ -60,6 +61,10 @@ func TestAccVirtualLab(t *testing.T) {
 	if f := outputs.Fabric.Value; !f.Healthy || f.Switches != 5 || f.Applied != 5 {
 		t.Fatalf("the fabric after apply: %+v", f)
 	}
+	installer := cluster.Object(t, wiring.VLANNamespace, "default")
+	if installer == nil {
+		t.Fatal("the installer's VLAN namespace default is not in the cluster")
+	}
 	for k, want := range map[*kinds.Kind]int{wiring.Switch: 5, wiring.Server: 6, wiring.Connection: 12, wiring.SwitchGroup: 1,
 		wiring.VLANNamespace: 1} {
 		if got := count(k); got != want {
@@ -71,9 +76,13 @@ func TestAccVirtualLab(t *testing.T) {
 	}
 	cli.MustRun(t, work, append([]string{"destroy", "-auto-approve"}, vars...)...)
 	destroyed = true
-	for _, k := range []*kinds.Kind{wiring.Switch, wiring.Server, wiring.Connection, wiring.SwitchGroup, wiring.VLANNamespace} {
+	for _, k := range []*kinds.Kind{wiring.Switch, wiring.Server, wiring.Connection, wiring.SwitchGroup} {
 		if got := count(k); got != 0 {
 			t.Errorf("%d %s objects are left after destroy", got, k.Plural)
 		}
+	}
+	if left := cluster.Object(t, wiring.VLANNamespace, "default"); left == nil || left.GetUID() != installer.GetUID() {
+		t.Errorf("destroy should leave the installer's VLAN namespace default as it was (before: UID %s; after: %v)",
+			installer.GetUID(), left)
 	}
 }

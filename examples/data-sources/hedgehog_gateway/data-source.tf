@@ -1,12 +1,13 @@
-# A gateway the installer wrote, with the values Hedgehog defaulted.
-data "hedgehog_gateway" "gw_01" {
-  name = "gw-01"
+# A gateway that the installer wrote, with the values Hedgehog defaulted (its
+# workers and groups).
+data "hedgehog_gateway" "gateway_1" {
+  name = "gateway-1"
 }
 
-output "gw_01" {
+output "gateway_1" {
   value = {
-    vtep_ip = data.hedgehog_gateway.gw_01.vtep_ip
-    groups  = [for g in data.hedgehog_gateway.gw_01.groups : g.name]
-    workers = data.hedgehog_gateway.gw_01.workers
+    vtep_ip = data.hedgehog_gateway.gateway_1.vtep_ip
+    groups  = [for g in data.hedgehog_gateway.gateway_1.groups : g.name]
+    workers = data.hedgehog_gateway.gateway_1.workers
   }
 }

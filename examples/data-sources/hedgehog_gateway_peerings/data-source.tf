@@ -1,15 +1,16 @@
-# The gateway peerings of a VPC, and those of an External (side "ext.<name>").
-data "hedgehog_gateway_peerings" "vpc_1" {
-  vpc = "vpc-1"
+# The gateway peerings of a VPC, and those of an External (the side
+# "ext.<external>").
+data "hedgehog_gateway_peerings" "vpc_02" {
+  vpc = "vpc-02"
 }
 
-data "hedgehog_gateway_peerings" "internet" {
-  vpc = "ext.internet"
+data "hedgehog_gateway_peerings" "isp" {
+  vpc = "ext.isp"
 }
 
-output "peerings" {
+output "gateway_peerings" {
   value = {
-    vpc_1    = data.hedgehog_gateway_peerings.vpc_1.names
-    internet = data.hedgehog_gateway_peerings.internet.names
+    vpc_02 = data.hedgehog_gateway_peerings.vpc_02.names
+    isp    = data.hedgehog_gateway_peerings.isp.names
   }
 }

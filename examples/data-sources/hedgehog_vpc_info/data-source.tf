@@ -1,12 +1,13 @@
-# What the gateways know of a VPC (written by Hedgehog's controller).
-data "hedgehog_vpc_info" "vpc_1" {
-  name = "vpc-1"
+# What the gateways know of vpc-01 (Hedgehog's controller writes it for every
+# VPC when the fabric runs the gateway). It is ready, and gateway peerings
+# are admitted, once the controller has given it an internal ID.
+data "hedgehog_vpc_info" "vpc_01" {
+  name = "vpc-01"
 }
 
-output "vpc_1" {
+output "vpc_01_info" {
   value = {
-    vni = data.hedgehog_vpc_info.vpc_1.vni
-    # Set once the VPC info is ready.
-    internal_id = data.hedgehog_vpc_info.vpc_1.status.internal_id
+    subnets = { for name, s in data.hedgehog_vpc_info.vpc_01.subnets : name => s.cidr }
+    ready   = data.hedgehog_vpc_info.vpc_01.status.internal_id != ""
   }
 }

@@ -1,4 +1,4 @@
-# Every VPC info: one per VPC and one per External ("ext.<name>").
+# Every VPC info: one per VPC and one per External ("ext.<external>").
 data "hedgehog_vpc_infos" "all" {}
 
 output "vpc_infos" {

@@ -1,1 +1,1 @@
-terraform import hedgehog_gateway.gw_01 gw-01
+terraform import hedgehog_gateway.gateway_2 gateway-2

@@ -1,1 +1,1 @@
-terraform import hedgehog_gateway_group.default default
+terraform import hedgehog_gateway_group.edge edge

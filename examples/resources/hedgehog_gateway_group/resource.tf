@@ -1,11 +1,8 @@
-# The group that gateways and peerings belong to unless they name another.
-# Hedgehog's controller creates it only after it admitted a gateway or a
-# peering, and admitting one needs it: declare it, and refer to its name.
-resource "hedgehog_gateway_group" "default" {
-  name = "default"
-}
-
-# A second group, for peerings that a separate set of gateways carries.
+# A gateway group: the gateways that are its members carry the gateway
+# peerings that name it. A fabric installed with the gateway has the group
+# `default` already (Hedgehog's installer writes it with the gateways of the
+# wiring): refer to it by name, never declare it. A second group lets a
+# separate set of gateways carry some of the peerings.
 resource "hedgehog_gateway_group" "edge" {
   name = "edge"
 }

@@ -1,1 +1,1 @@
-terraform import hedgehog_gateway_peering.vpc_1__vpc_2 vpc-1--vpc-2
+terraform import hedgehog_gateway_peering.vpc_01__vpc_02 vpc-01--vpc-02

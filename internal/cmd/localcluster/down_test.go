@@ -27,32 +27,7 @@ import (
 // the API server, so that it unregisters its webhooks, and leaves no
 // process of the cluster behind.
 func TestDownStopsTheStandIn(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("starts etcd, kube-apiserver, kube-controller-manager and the stand-in: runs with TF_ACC=1 (make testacc)")
-	}
-	wd, _ := os.Getwd()
-	root := filepath.Join(wd, "..", "..", "..")
-	self := filepath.Join(t.TempDir(), "localcluster")
-	if out, err := exec.Command("go", "build", "-o", self, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	dir := filepath.Join(t.TempDir(), "cluster")
-	run := func(args ...string) string {
-		t.Helper()
-		cmd := exec.Command(self, append(args, "-dir", dir)...)
-		cmd.Dir = root
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("localcluster %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-		return string(out)
-	}
-	run("up", "-bin", filepath.Join(root, ".tools", "bin"), "-hedgehog", "-crds=false")
-	t.Cleanup(func() {
-		if _, err := os.Stat(dir); err == nil {
-			_ = exec.Command(self, "down", "-dir", dir).Run()
-		}
-	})
+	run, dir, _ := upLocal(t, "-hedgehog", "-crds=false")
 
 	var state struct{ PIDs map[string]int }
 	raw, err := os.ReadFile(filepath.Join(dir, "state.json"))
@@ -141,6 +116,41 @@ func TestDownStopsTheStandIn(t *testing.T) {
 	if left := processesIn(t, dir); len(left) > 0 {
 		t.Errorf("processes of the cluster left after down: %v", left)
 	}
+}
+
+// upLocal builds localcluster and runs up with args on a control plane of the
+// test's own, which the test's end takes down, and returns what up printed;
+// run runs it again on that control plane. It needs the toolchain: TF_ACC=1,
+// as the acceptance tests.
+func upLocal(t *testing.T, args ...string) (run func(args ...string) string, dir, out string) {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("starts etcd, kube-apiserver, kube-controller-manager and the stand-in: runs with TF_ACC=1 (make testacc)")
+	}
+	wd, _ := os.Getwd()
+	root := filepath.Join(wd, "..", "..", "..")
+	self := filepath.Join(t.TempDir(), "localcluster")
+	if out, err := exec.Command("go", "build", "-o", self, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	dir = filepath.Join(t.TempDir(), "cluster")
+	run = func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command(self, append(args, "-dir", dir)...)
+		cmd.Dir = root
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("localcluster %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return string(out)
+	}
+	t.Cleanup(func() {
+		if _, err := os.Stat(dir); err == nil {
+			_ = exec.Command(self, "down", "-dir", dir).Run()
+		}
+	})
+	out = run(append([]string{"up", "-bin", filepath.Join(root, ".tools", "bin")}, args...)...)
+	return run, dir, out
 }
 
 // running tells whether a process runs (and is not a zombie).

@@ -2,11 +2,11 @@
 // plane (make cluster-up, make cluster-down), mints identities for it, and
 // runs the fabric simulator and the Hedgehog stand-in.
 //
-//	localcluster up [-dir .tools/cluster] [-bin .tools/bin] [-crds=true] [-simulate-fabrics] [-simulator-delay 2s] [-hedgehog]
+//	localcluster up [-dir .tools/cluster] [-bin .tools/bin] [-crds=true] [-simulate-fabrics] [-simulator-delay 2s] [-hedgehog [-gateway] [-fabric-config FILE]]
 //	localcluster down [-dir .tools/cluster]
 //	localcluster mint-user -name NAME [-group GROUP]...
 //	localcluster simulate -kubeconfig PATH [-namespace NS] [-delay 2s]
-//	localcluster stand-in -kubeconfig PATH [-agent-delay 300ms]
+//	localcluster stand-in -kubeconfig PATH [-agent-delay 300ms] [-gateway] [-fabric-config FILE]
 package main
 
 import (
@@ -99,6 +99,8 @@ func up(ctx context.Context, args []string) error {
 	fabricConfig := set.String("fabric-config", "", "with -hedgehog: a Hedgehog fabric configuration file (YAML, the fabric "+
 		"controller's field names such as reservedSubnets, vpcIRBVLANRange, vpcPeeringDisabled, enableGateway) for the "+
 		"stand-in's webhook; what it leaves out is the virtual lab's")
+	gateway := set.Bool("gateway", false, "with -hedgehog: the fabric runs Hedgehog's gateway (enableGateway, whatever "+
+		"-fabric-config says), so the stand-in admits gateway objects")
 	_ = set.Parse(args)
 	opts, err := c.options()
 	if err != nil {
@@ -137,13 +139,23 @@ func up(ctx context.Context, args []string) error {
 			}
 			standInArgs = append(standInArgs, "-fabric-config", path)
 		}
+		if *gateway {
+			standInArgs = append(standInArgs, "-gateway")
+		}
 		if err := cluster.StartProcess("hedgehog-stand-in", self, standInArgs...); err != nil {
 			return err
 		}
 		if err := waitServed(ctx, cluster.KubeconfigPath()); err != nil {
 			return err
 		}
-		fmt.Println("Hedgehog stand-in running (webhook, switch profiles, agents)")
+		gw := "off"
+		if *gateway {
+			gw = "on"
+		}
+		fmt.Printf("Hedgehog stand-in running (webhook, switch profiles, agents; gateway %s)\n", gw)
+	} else if *hedgehog {
+		// Its fabric configuration is the one it started with.
+		fmt.Println("Hedgehog stand-in already running, as it was started (make cluster-down first to change -gateway or -fabric-config)")
 	}
 	rel, _ := filepath.Rel(mustGetwd(), cluster.KubeconfigPath())
 	fmt.Printf("kubeconfig: %s\n  kubectl --kubeconfig %s get fabrics -A\nstop it with: make cluster-down\n", rel, rel)
@@ -249,6 +261,7 @@ func standIn(ctx context.Context, args []string) error {
 	agentDelay := set.Duration("agent-delay", 300*time.Millisecond, "how long a simulated switch takes to apply a change")
 	fabricConfig := set.String("fabric-config", "", "a Hedgehog fabric configuration file (YAML) for the webhook; "+
 		"what it leaves out is the virtual lab's")
+	gateway := set.Bool("gateway", false, "the fabric runs Hedgehog's gateway (enableGateway, whatever -fabric-config says)")
 	_ = set.Parse(args)
 	fabric := fabricsim.DefaultFabricConfig
 	if *fabricConfig != "" {
@@ -257,6 +270,7 @@ func standIn(ctx context.Context, args []string) error {
 			return err
 		}
 	}
+	fabric.GatewayEnabled = fabric.GatewayEnabled || *gateway
 	cfg, err := clientcmd.BuildConfigFromFlags("", *kubeconfig)
 	if err != nil {
 		return err

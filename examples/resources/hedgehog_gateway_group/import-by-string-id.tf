@@ -1,0 +1,4 @@
+import {
+  to = hedgehog_gateway_group.edge
+  id = "edge"
+}

@@ -22,8 +22,10 @@ import (
 //     so any write may be sent again, until the operation's deadline.
 //   - a webhook refused the write for an object it does not know ("vpc X not
 //     found"), which the same run created a moment ago: Hedgehog's webhooks
-//     read the cluster through an informer cache that lags behind. Asked again
-//     for a short while, they know it; a refusal that lasts is the answer.
+//     read the cluster through an informer cache that lags behind; or for
+//     state a controller has not written yet, in words that say so
+//     ("vpcinfo not ready: vpc-02: retry later", the gateway's). Asked again
+//     for a short while, they pass; a refusal that lasts is the answer.
 
 // cacheLag is how long a refusal that names a missing object is asked
 // again.
@@ -31,7 +33,7 @@ const cacheLag = 5 * time.Second
 
 var (
 	webhookCall   = regexp.MustCompile(`failed calling webhook "([^"]*)"`)
-	missingObject = regexp.MustCompile(`(?i)\bnot found\b|\bdoes not exist\b|\bdoesn't exist\b`)
+	missingObject = regexp.MustCompile(`(?i)\bnot found\b|\bdoes not exist\b|\bdoesn't exist\b|\bretry later\b`)
 )
 
 // IsWebhookUnreachable tells a write that the API server refused because it

@@ -159,3 +159,21 @@ func TestACreateReadBackAsAbsentDidNotHappen(t *testing.T) {
 		t.Fatalf("want a create read back as absent, which did not happen; got %v (may have happened: %v)", err, MayHaveHappened(err))
 	}
 }
+
+// The gateway's webhook refuses a peering until the controller has written
+// the VPC infos, and says to come back.
+func TestARefusalThatSaysRetryLaterIsAskedAgain(t *testing.T) {
+	notReady := func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusForbidden)
+		_, _ = io.WriteString(w, `{"kind":"Status","apiVersion":"v1","status":"Failure","code":403,"reason":"Forbidden",`+
+			`"message":"admission webhook \"vgatewaypeering.kb.io\" denied the request: building gateway agent: vpcinfo not ready: vpc-02: retry later"}`)
+	}
+	o, m := serve(t, notReady, created)
+	if _, err := o.Create(bg, fabric(), "test"); err != nil {
+		t.Fatalf("the create failed although the controller caught up: %v", err)
+	}
+	if m.count(http.MethodPost) != 2 {
+		t.Errorf("the server saw %v, want two creates", m.seen)
+	}
+}

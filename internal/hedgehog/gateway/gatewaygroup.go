@@ -19,4 +19,7 @@ var GatewayGroup = &kinds.Kind{
 		"after a gateway or peering was admitted, and admitting one needs it. Hedgehog refuses every gateway object " +
 		"unless the fabric enables the gateway; it lets a group be deleted while gateways or peerings use it.",
 	Spec: []kinds.Attr{},
+	// Hedgehog's installer writes the group default on a fabric installed
+	// with the gateway.
+	Preinstalled: []string{"default"},
 }

@@ -47,6 +47,7 @@ type PlanChecks struct {
 	writes   planned // objects this plan creates or changes
 	deletes  planned // objects this plan deletes (replacements included)
 	listings map[string]*listing
+	schemas  map[string]map[string]any // served CRD schemas by CRD name (nil: cannot tell)
 }
 
 // planned maps a namespace to the names planned in it, each with its kinds.
@@ -62,7 +63,7 @@ func (p planned) add(namespace, name, kind string) {
 // NewPlanChecks prepares the checks of a provider instance.
 func NewPlanChecks(firstWait time.Duration) *PlanChecks {
 	return &PlanChecks{FirstWait: firstWait, decided: make(chan struct{}), writes: planned{}, deletes: planned{},
-		listings: map[string]*listing{}}
+		listings: map[string]*listing{}, schemas: map[string]map[string]any{}}
 }
 
 // turn waits until the cluster is known to answer. first is true for the
@@ -172,6 +173,7 @@ func (r *Resource) checkWrite(ctx context.Context, config, plan, prior map[strin
 	}
 	if !objectKnown(k, config, plan) {
 		r.skip(diags, skipUnknown, verb, ns, n, nil)
+		r.checkServedFields(ctx, p, config, diags)
 		return
 	}
 	if p.writing.Load() && specKnown(k, plan) {
@@ -181,6 +183,7 @@ func (r *Resource) checkWrite(ctx context.Context, config, plan, prior map[strin
 		// The prior object of a replacement is still there: the create can
 		// only be judged once it is gone.
 		r.skip(diags, skipReplaced, verb, ns, n, nil)
+		r.checkServedFields(ctx, p, config, diags)
 		return
 	}
 	spec, err := k.specJSON(config, false)

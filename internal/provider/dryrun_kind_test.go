@@ -259,3 +259,36 @@ resource "hedgehog_gadget" "other" {
 		},
 	})
 }
+
+// Where the dry run cannot run (a value known only after apply), the plan
+// still refuses a newer attribute that the cluster's CRD lacks, from the
+// schema the cluster serves.
+func TestAccDryRun_olderCRDWithUnknownValues(t *testing.T) {
+	installOlderCRD(t)
+	acctest.Webhook(t, gadgetServer{})
+	ns := acctest.Namespace(t)
+	name := acctest.Name("w")
+	cfg := func(color string) string {
+		return gadgetHCL(ns, name, "size = terraform_data.size.output\n  color = "+color) + `
+resource "terraform_data" "size" {
+  input = 2
+}
+`
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.FactoriesWith(gadgetKind),
+		CheckDestroy: func(*terraform.State) error {
+			if acctest.Object(t, gadgetKind, ns, name) != nil {
+				return fmt.Errorf("gadget %s/%s is in the cluster", ns, name)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{{
+			Config:   cfg(`"red"`),
+			PlanOnly: true,
+			ExpectError: acctest.Error("Field Not In The Cluster's CRD", "with hedgehog_gadget.w",
+				"The Gadget CRD in this cluster has no field spec.color: it was added in Hedgehog fabric v9.9.0",
+				"does not declare spec.color"),
+		}},
+	})
+}

@@ -71,6 +71,10 @@ func exampleRuns() []exampleRun {
 		resourceRun("hedgehog_crds", 0),
 		fabric,
 		rbac,
+		// The first gateway of a fabric with the gateway enabled and no
+		// gateway yet creates the group default: before level 1 has one.
+		{name: "gateway-first", paths: []string{"gateway-first"}, level: 0, outputs: map[string]any{"gateway_1": map[string]any{
+			"groups": []any{"default"}, "workers": float64(4)}}},
 		resourceRun("hedgehog_vlan_namespace", 0),
 		resourceRun("hedgehog_ipv4_namespace", 0),
 		resourceRun("hedgehog_switch_group", 0),

@@ -117,7 +117,8 @@ resource "hedgehog_connection" "static_external" {
 		names["vpc_loopback"], port(leaf1, "E1/20"), port(leaf1, "E1/21"),
 		names["external"], port(leaf2, "E1/22"),
 		names["static_external"], port(leaf1, "E1/23"))
-	config := acctest.Config(l.hcl() + conns)
+	w, ids := acctest.NewWitness(t), acctest.NewIdentity()
+	config := w.Config(l.hcl() + conns)
 	typeLabel := func(name, want string) resource.TestCheckFunc {
 		return acctest.InCluster(t, wiring.Connection, name, func(u *unstructured.Unstructured) error {
 			return acctest.Expect(u, want, "metadata", "labels", wiring.LabelConnectionType)
@@ -135,9 +136,10 @@ resource "hedgehog_connection" "static_external" {
 			acctest.Expect(u, "true", "metadata", "labels", wiring.ServerLabel(l.server)),
 			acctest.Expect(u, true, "spec", "eslag", "fallback"))
 	}), func(*terraform.State) error {
-		// wait_for_applied on the fabric connection: both of its switches' agents carry it and applied it.
-		return expectAll(agentCarries(t, l.spine.name, "connections", names["fabric"]), agentCarries(t, l.leaf1.name, "connections", names["fabric"]))
-	})
+		// wait_for_applied on the fabric connection: the provider saw both of its switches apply it.
+		return expectAll(w.Applied(t, l.spine.name, "connections", names["fabric"]),
+			w.Applied(t, l.leaf1.name, "connections", names["fabric"]))
+	}, ids.Record(acctest.Of(wiring.Connection, names["eslag"])), ids.Record(acctest.Of(wiring.Connection, names["static_external"])))
 	lists := config + `
 data "hedgehog_connections" "leaf2" {
   switch = hedgehog_switch.leaf2.name
@@ -176,9 +178,10 @@ data "hedgehog_connection" "eslag" {
 		Steps: []resource.TestStep{
 			{Config: config, Check: resource.ComposeAggregateTestCheckFunc(checks...)},
 			{Config: config, PlanOnly: true},
-			{ResourceName: "hedgehog_connection.eslag", ImportState: true, ImportStateId: names["eslag"], ImportStateVerify: true},
+			{ResourceName: "hedgehog_connection.eslag", ImportState: true, ImportStateId: names["eslag"], ImportStateVerify: true,
+				ImportStateCheck: ids.Imported(acctest.Of(wiring.Connection, names["eslag"]))},
 			{ResourceName: "hedgehog_connection.static_external", ImportState: true, ImportStateId: "default/" + names["static_external"],
-				ImportStateVerify: true},
+				ImportStateVerify: true, ImportStateCheck: ids.Imported(acctest.Of(wiring.Connection, names["static_external"]))},
 			{
 				// The list data source filters by the labels the webhook keeps.
 				Config: lists,
@@ -228,26 +231,23 @@ resource "hedgehog_connection" "c" {
   bundled = { links = [{ server = { port = %s }, switch = { port = %s } }] }
 }
 `, name, port("hedgehog_server.srv", "enp2s1"), port("hedgehog_switch.leaf1", "E1/2")))
-	var uid string
+	ids, c := acctest.NewIdentity(), acctest.Of(wiring.Connection, name)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories,
 		CheckDestroy:             acctest.Gone(t, wiring.Connection, name),
 		Steps: []resource.TestStep{
-			{Config: unbundled, Check: acctest.InCluster(t, wiring.Connection, name, func(u *unstructured.Unstructured) error {
-				uid = string(u.GetUID())
-				return nil
-			})},
+			{Config: unbundled, Check: ids.Record(c)},
 			{
+				// The name stays: Terraform deletes the connection first
+				// (create_before_destroy would find the name taken).
 				Config: bundled,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate),
 				}},
-				Check: acctest.InCluster(t, wiring.Connection, name, func(u *unstructured.Unstructured) error {
-					if string(u.GetUID()) == uid {
-						return fmt.Errorf("connection %s was not replaced", name)
-					}
-					return acctest.Expect(u, "bundled", "metadata", "labels", wiring.LabelConnectionType)
-				}),
+				Check: resource.ComposeAggregateTestCheckFunc(ids.Replaced(c, c),
+					acctest.InCluster(t, wiring.Connection, name, func(u *unstructured.Unstructured) error {
+						return acctest.Expect(u, "bundled", "metadata", "labels", wiring.LabelConnectionType)
+					})),
 			},
 		},
 	})
@@ -320,6 +320,7 @@ resource "hedgehog_connection" "c" {
 	withServer := acctest.Config(l.hcl(`timeouts = { delete = "3s" }`) + literal)
 	withoutServer := strings.Replace(withServer, `resource "hedgehog_server" "srv"`, `resource "hedgehog_server" "gone"`, 1)
 	withoutServer = strings.Replace(withoutServer, fmt.Sprintf("name        = %q", l.server), fmt.Sprintf("name        = %q", acctest.HedgehogName("srv")), 1)
+	ids, srv := acctest.NewIdentity(), acctest.Of(wiring.Server, l.server)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories,
 		CheckDestroy: func(s *terraform.State) error {
@@ -327,16 +328,17 @@ resource "hedgehog_connection" "c" {
 				acctest.Gone(t, wiring.Switch, l.switches()...)(s))
 		},
 		Steps: []resource.TestStep{
-			{Config: withServer},
+			{Config: withServer, Check: ids.Record(srv)},
 			{
 				Config: withoutServer,
 				ExpectError: acctest.Error("Refused by Admission Webhook", "The delete was refused until the timeout of 3s ran out",
 					"refused to delete Server", "server has connections"),
 			},
 			{
-				// The refused delete left the server in the cluster.
+				// The refused delete left the server in the cluster, and in
+				// the state: the same server, not made again.
 				Config: withServer,
-				Check:  acctest.InCluster(t, wiring.Server, l.server, func(*unstructured.Unstructured) error { return nil }),
+				Check:  ids.Same(srv),
 			},
 		},
 	})

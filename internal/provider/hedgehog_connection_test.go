@@ -17,6 +17,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/acctest"
+	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog/vpc"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog/wiring"
 )
 
@@ -212,43 +213,58 @@ func sortStrings(s []string) []string {
 	return out
 }
 
-// Changing the type of a connection replaces it: the webhook refuses the
-// change in place.
+// Changing the type of a connection replaces it (the webhook refuses the
+// change in place), and so does changing the VPC of a static external
+// connection (within_vpc: immutable too).
 func TestAccConnection_typeChangeReplaces(t *testing.T) {
 	acctest.PreCheck(t)
 	l := newConnectionLab()
-	name := acctest.HedgehogName("c")
+	name, v4, vpcA, vpcB := acctest.HedgehogName("c"), acctest.HedgehogName("ip"), acctest.HedgehogName("vpc"), acctest.HedgehogName("vpc")
 	addr := "hedgehog_connection.c"
-	unbundled := acctest.Config(l.hcl() + fmt.Sprintf(`
-resource "hedgehog_connection" "c" {
-  name      = %q
-  unbundled = { link = { server = { port = %s }, switch = { port = %s } } }
-}
-`, name, port("hedgehog_server.srv", "enp2s1"), port("hedgehog_switch.leaf1", "E1/2")))
-	bundled := acctest.Config(l.hcl() + fmt.Sprintf(`
-resource "hedgehog_connection" "c" {
-  name    = %q
-  bundled = { links = [{ server = { port = %s }, switch = { port = %s } }] }
-}
-`, name, port("hedgehog_server.srv", "enp2s1"), port("hedgehog_switch.leaf1", "E1/2")))
+	conn := func(body string) string {
+		return acctest.Config(l.hcl() + vpcLab{v4: v4}.ipv4HCL() +
+			vpcHCL("a", vpcA, `subnets = { default = { subnet = "10.10.1.0/24", vlan = 1001 } }`) +
+			vpcHCL("b", vpcB, `subnets = { default = { subnet = "10.10.2.0/24", vlan = 1002 } }`) +
+			fmt.Sprintf("\nresource \"hedgehog_connection\" \"c\" {\n  name = %q\n  %s\n}\n", name, body))
+	}
+	unbundled := conn(fmt.Sprintf(`unbundled = { link = { server = { port = %s }, switch = { port = %s } } }`,
+		port("hedgehog_server.srv", "enp2s1"), port("hedgehog_switch.leaf1", "E1/2")))
+	bundled := conn(fmt.Sprintf(`bundled = { links = [{ server = { port = %s }, switch = { port = %s } }] }`,
+		port("hedgehog_server.srv", "enp2s1"), port("hedgehog_switch.leaf1", "E1/2")))
+	staticIn := func(vpcRes string) string {
+		return conn(fmt.Sprintf(`static_external = {
+    link       = { switch = { port = %s, ip = "192.168.10.1/24", next_hop = "192.168.10.2", subnets = ["10.99.0.0/24"] } }
+    within_vpc = hedgehog_vpc.%s.name
+  }`, port("hedgehog_switch.leaf1", "E1/2"), vpcRes))
+	}
 	ids, c := acctest.NewIdentity(), acctest.Of(wiring.Connection, name)
+	// The name stays: Terraform deletes the connection first
+	// (create_before_destroy would find the name taken).
+	replaced := func(config string, check func(u *unstructured.Unstructured) error) resource.TestStep {
+		return resource.TestStep{
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate),
+			}},
+			Check: resource.ComposeAggregateTestCheckFunc(ids.Replaced(c, c), acctest.InCluster(t, wiring.Connection, name, check)),
+		}
+	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories,
-		CheckDestroy:             acctest.Gone(t, wiring.Connection, name),
+		CheckDestroy: func(s *terraform.State) error {
+			return expectAll(acctest.Gone(t, wiring.Connection, name)(s), acctest.Gone(t, vpc.VPC, vpcA, vpcB)(s))
+		},
 		Steps: []resource.TestStep{
 			{Config: unbundled, Check: ids.Record(c)},
-			{
-				// The name stays: Terraform deletes the connection first
-				// (create_before_destroy would find the name taken).
-				Config: bundled,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate),
-				}},
-				Check: resource.ComposeAggregateTestCheckFunc(ids.Replaced(c, c),
-					acctest.InCluster(t, wiring.Connection, name, func(u *unstructured.Unstructured) error {
-						return acctest.Expect(u, "bundled", "metadata", "labels", wiring.LabelConnectionType)
-					})),
-			},
+			replaced(bundled, func(u *unstructured.Unstructured) error {
+				return acctest.Expect(u, "bundled", "metadata", "labels", wiring.LabelConnectionType)
+			}),
+			replaced(staticIn("a"), func(u *unstructured.Unstructured) error {
+				return acctest.Expect(u, vpcA, "spec", "staticExternal", "withinVPC")
+			}),
+			replaced(staticIn("b"), func(u *unstructured.Unstructured) error {
+				return acctest.Expect(u, vpcB, "spec", "staticExternal", "withinVPC")
+			}),
 		},
 	})
 }

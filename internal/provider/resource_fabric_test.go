@@ -1,3 +1,7 @@
+// The acceptance tests of hedgehog_fabric, and the helpers the other fabric
+// tests share (longer than most files: the lifecycle follows one fabric
+// through every kind of change, in place and by replacement).
+
 package provider_test
 
 import (

@@ -35,7 +35,7 @@ type Witness struct {
 	proxy *FaultProxy
 
 	mu     sync.Mutex
-	bodies []*agentBody       // the answers to the provider's reads of Agents, in the order they began
+	bodies []*agentBody      // the answers to the provider's reads of Agents, in the order they began
 	seen   map[string]string // what a check found carried last, by switch, field and name
 }
 

@@ -61,7 +61,7 @@ func gwStandIn(t *testing.T, enabled bool, objects ...string) (*Hedgehog, *dynam
 	fabric.GatewayEnabled = enabled
 	h := NewHedgehog(client, fabric)
 	for _, text := range objects {
-		u := gwParse(t, text)
+		u := object(t, text)
 		if h.store.kinds[u.GetKind()] == gateway.GatewayPeering || h.store.kinds[u.GetKind()] == gateway.Gateway {
 			if err := h.Mutate(context.Background(), admissionv1.Create, u); err != nil { // labels and defaults
 				t.Fatal(err)
@@ -75,25 +75,11 @@ func gwStandIn(t *testing.T, enabled bool, objects ...string) (*Hedgehog, *dynam
 	return h, client
 }
 
-func gwParse(t *testing.T, text string) *unstructured.Unstructured {
-	t.Helper()
-	raw, err := yaml.YAMLToJSON([]byte(text))
-	if err != nil {
-		t.Fatal(err)
-	}
-	u := &unstructured.Unstructured{}
-	if err := u.UnmarshalJSON(raw); err != nil {
-		t.Fatal(err)
-	}
-	u.SetNamespace(meta.Namespace)
-	return u
-}
-
 // gwAdmit runs the mutating and the validating webhook on a create: the
 // denial ("" when allowed) and the object as stored.
 func gwAdmit(t *testing.T, h *Hedgehog, text string) (string, *unstructured.Unstructured) {
 	t.Helper()
-	u := gwParse(t, text)
+	u := object(t, text)
 	if err := h.Mutate(context.Background(), admissionv1.Create, u); err != nil {
 		t.Fatal(err)
 	}
@@ -372,8 +358,8 @@ func TestGatewayStandInDeletes(t *testing.T) {
 	h, _ := gwStandIn(t, true, append(append([]string{}, gwLab...),
 		gwPeering("vpc-01--internet", "{peering: {vpc-01: {expose: [{ips: [{cidr: 10.0.1.0/24}]}]}, ext.internet: {expose: [{default: true}]}}}"))...)
 	for _, obj := range []string{gwGroupDflt, gwObject("Gateway", "gw-01", gwSpec01), gwVPC01, gwInternet} {
-		if err := h.Validate(context.Background(), admissionv1.Delete, nil, gwParse(t, obj)); err != nil {
-			t.Errorf("delete %s: %v", gwParse(t, obj).GetName(), err)
+		if err := h.Validate(context.Background(), admissionv1.Delete, nil, object(t, obj)); err != nil {
+			t.Errorf("delete %s: %v", object(t, obj).GetName(), err)
 		}
 	}
 }

@@ -1,11 +1,12 @@
 package fabricsim
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	utiljson "k8s.io/apimachinery/pkg/util/json"
 )
 
 // The gateway kinds' specs as upstream's Go types read them: the gateway
@@ -146,41 +147,17 @@ func decodeSpec(spec map[string]any, into any) error {
 	return nil
 }
 
-// encodeSpec replaces spec with what upstream's type encodes to.
+// encodeSpec replaces spec with what upstream's type encodes to, whole
+// numbers as int64 (as the API server decodes them).
 func encodeSpec(from any, spec map[string]any) {
 	raw, err := json.Marshal(from)
 	if err != nil {
 		return
 	}
 	out := map[string]any{}
-	d := json.NewDecoder(bytes.NewReader(raw))
-	d.UseNumber()
-	if d.Decode(&out) != nil {
+	if utiljson.Unmarshal(raw, &out) != nil {
 		return
 	}
 	clear(spec)
-	for k, v := range out {
-		spec[k] = gwNumbers(v)
-	}
-}
-
-// gwNumbers turns decoded numbers into int64, as objects hold them.
-func gwNumbers(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		for k, e := range x {
-			x[k] = gwNumbers(e)
-		}
-	case []any:
-		for i, e := range x {
-			x[i] = gwNumbers(e)
-		}
-	case json.Number:
-		if i, err := x.Int64(); err == nil {
-			return i
-		}
-		f, _ := x.Float64()
-		return f
-	}
-	return v
+	maps.Copy(spec, out)
 }

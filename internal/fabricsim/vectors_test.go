@@ -25,6 +25,7 @@ import (
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog/meta"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/kinds"
+	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/kinds/kindtest"
 )
 
 // vector is one of upstream's validation verdicts.
@@ -275,38 +276,25 @@ func runDefaultsVectors(t *testing.T, vectors []defaultsVector) {
 			if got != v.want {
 				t.Errorf("stand-in: %q\n      upstream: %q", got, v.want)
 			}
-			sameJSON(t, "stand-in's stored spec", Spec(stored), parse(t, v.spec))
+			sameJSON(t, "stand-in's stored spec", Spec(stored), kindtest.Spec(t, v.spec))
 			labels := map[string]any{}
 			for k, l := range stored.GetLabels() {
 				labels[k] = l
 			}
-			sameJSON(t, "stand-in's stored labels", labels, parse(t, v.labels))
+			sameJSON(t, "stand-in's stored labels", labels, kindtest.Spec(t, v.labels))
 			u := object(t, v.object)
 			if k := declaration(t, u.GetKind()); k.Default != nil {
 				spec := Spec(u.DeepCopy())
 				k.Default(spec)
-				sameJSON(t, "provider's predicted spec", spec, parse(t, v.spec))
+				sameJSON(t, "provider's predicted spec", spec, kindtest.Spec(t, v.spec))
 			} else {
-				sameJSON(t, "provider's predicted spec (no defaults)", Spec(u), parse(t, v.spec))
+				sameJSON(t, "provider's predicted spec (no defaults)", Spec(u), kindtest.Spec(t, v.spec))
 			}
 			if got := planVerdict(t, u); got != unprefixed(u.GetKind(), v.want) {
 				t.Errorf("provider's plan: %q\n      upstream: %q", got, v.want)
 			}
 		})
 	}
-}
-
-func parse(t *testing.T, text string) map[string]any {
-	t.Helper()
-	raw, err := yaml.YAMLToJSON([]byte(text))
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]any{}
-	if err := json.Unmarshal(raw, &out); err != nil {
-		t.Fatal(err)
-	}
-	return out
 }
 
 func sameJSON(t *testing.T, what string, got, want any) {

@@ -15,24 +15,17 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	dynamicfake "k8s.io/client-go/dynamic/fake"
-	"sigs.k8s.io/yaml"
 
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog/meta"
+	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/kinds/kindtest"
 )
 
 // object reads one object written in YAML (numbers as int64, as the API
 // server decodes them).
 func object(t *testing.T, text string) *unstructured.Unstructured {
 	t.Helper()
-	raw, err := yaml.YAMLToJSON([]byte(text))
-	if err != nil {
-		t.Fatal(err)
-	}
-	u := &unstructured.Unstructured{}
-	if err := u.UnmarshalJSON(raw); err != nil {
-		t.Fatal(err)
-	}
+	u := kindtest.Object(t, text)
 	if u.GetNamespace() == "" {
 		u.SetNamespace(meta.Namespace)
 	}

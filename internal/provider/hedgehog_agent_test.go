@@ -61,6 +61,15 @@ data "hedgehog_agent" "offline" {
   }
 }
 `, offline.name)
+	w := acctest.NewWitness(t)
+	// The data source is read after the leaf's wait: the switch had applied
+	// the generation that carries it, at least.
+	appliedTheLeaf := func(v int64) error {
+		if g := w.FirstCarrying(t, leaf.name, "switch", ""); g == 0 || v < g {
+			return fmt.Errorf("last applied generation %d, but the leaf is carried from generation %d", v, g)
+		}
+		return nil
+	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories,
 		CheckDestroy: func(s *terraform.State) error {
@@ -68,13 +77,14 @@ data "hedgehog_agent" "offline" {
 		},
 		Steps: []resource.TestStep{
 			{
-				Config: acctest.Config(switches + agents),
+				Config: w.Config(switches + agents),
+				// The leaf waited for its agent, and the provider saw it apply the leaf.
+				Check: func(*terraform.State) error { return w.Applied(t, leaf.name, "switch", "") },
 				ConfigStateChecks: []statecheck.StateCheck{
-					// The leaf waited for its agent, which has applied a
-					// generation (other tests' IPv4 namespaces and Externals,
-					// which every switch carries, may have raised it since).
+					// Other tests' IPv4 namespaces and Externals, which every
+					// switch carries, may have raised the generation since.
 					statecheck.ExpectKnownValue("data.hedgehog_agent.leaf", tfjsonpath.New("status").AtMapKey("last_applied_gen"),
-						knownvalue.Int64Func(atLeastOne)),
+						knownvalue.Int64Func(appliedTheLeaf)),
 					statecheck.ExpectKnownValue("data.hedgehog_agent.leaf", tfjsonpath.New("generation"), knownvalue.Int64Func(atLeastOne)),
 					statecheck.ExpectKnownValue("data.hedgehog_agent.leaf", tfjsonpath.New("status").AtMapKey("run_id"),
 						knownvalue.StringRegexp(regexp.MustCompile(`^\S+$`))),
@@ -92,7 +102,7 @@ data "hedgehog_agent" "offline" {
 				},
 			},
 			{
-				Config:      acctest.Config(switches + agents + offlineCheck),
+				Config:      w.Config(switches + agents + offlineCheck),
 				ExpectError: acctest.Error("switch " + offline.name + " has not applied generation"),
 			},
 		},

@@ -17,6 +17,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/acctest"
+	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog/vpc"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog/wiring"
 )
 
@@ -117,7 +118,8 @@ resource "hedgehog_connection" "static_external" {
 		names["vpc_loopback"], port(leaf1, "E1/20"), port(leaf1, "E1/21"),
 		names["external"], port(leaf2, "E1/22"),
 		names["static_external"], port(leaf1, "E1/23"))
-	config := acctest.Config(l.hcl() + conns)
+	w, ids := acctest.NewWitness(t), acctest.NewIdentity()
+	config := w.Config(l.hcl() + conns)
 	typeLabel := func(name, want string) resource.TestCheckFunc {
 		return acctest.InCluster(t, wiring.Connection, name, func(u *unstructured.Unstructured) error {
 			return acctest.Expect(u, want, "metadata", "labels", wiring.LabelConnectionType)
@@ -135,9 +137,10 @@ resource "hedgehog_connection" "static_external" {
 			acctest.Expect(u, "true", "metadata", "labels", wiring.ServerLabel(l.server)),
 			acctest.Expect(u, true, "spec", "eslag", "fallback"))
 	}), func(*terraform.State) error {
-		// wait_for_applied on the fabric connection: both of its switches' agents carry it and applied it.
-		return expectAll(agentCarries(t, l.spine.name, "connections", names["fabric"]), agentCarries(t, l.leaf1.name, "connections", names["fabric"]))
-	})
+		// wait_for_applied on the fabric connection: the provider saw both of its switches apply it.
+		return expectAll(w.Applied(t, l.spine.name, "connections", names["fabric"]),
+			w.Applied(t, l.leaf1.name, "connections", names["fabric"]))
+	}, ids.Record(acctest.Of(wiring.Connection, names["eslag"])), ids.Record(acctest.Of(wiring.Connection, names["static_external"])))
 	lists := config + `
 data "hedgehog_connections" "leaf2" {
   switch = hedgehog_switch.leaf2.name
@@ -176,9 +179,10 @@ data "hedgehog_connection" "eslag" {
 		Steps: []resource.TestStep{
 			{Config: config, Check: resource.ComposeAggregateTestCheckFunc(checks...)},
 			{Config: config, PlanOnly: true},
-			{ResourceName: "hedgehog_connection.eslag", ImportState: true, ImportStateId: names["eslag"], ImportStateVerify: true},
+			{ResourceName: "hedgehog_connection.eslag", ImportState: true, ImportStateId: names["eslag"], ImportStateVerify: true,
+				ImportStateCheck: ids.Imported(acctest.Of(wiring.Connection, names["eslag"]))},
 			{ResourceName: "hedgehog_connection.static_external", ImportState: true, ImportStateId: "default/" + names["static_external"],
-				ImportStateVerify: true},
+				ImportStateVerify: true, ImportStateCheck: ids.Imported(acctest.Of(wiring.Connection, names["static_external"]))},
 			{
 				// The list data source filters by the labels the webhook keeps.
 				Config: lists,
@@ -209,46 +213,58 @@ func sortStrings(s []string) []string {
 	return out
 }
 
-// Changing the type of a connection replaces it: the webhook refuses the
-// change in place.
+// Changing the type of a connection replaces it (the webhook refuses the
+// change in place), and so does changing the VPC of a static external
+// connection (within_vpc: immutable too).
 func TestAccConnection_typeChangeReplaces(t *testing.T) {
 	acctest.PreCheck(t)
 	l := newConnectionLab()
-	name := acctest.HedgehogName("c")
+	name, v4, vpcA, vpcB := acctest.HedgehogName("c"), acctest.HedgehogName("ip"), acctest.HedgehogName("vpc"), acctest.HedgehogName("vpc")
 	addr := "hedgehog_connection.c"
-	unbundled := acctest.Config(l.hcl() + fmt.Sprintf(`
-resource "hedgehog_connection" "c" {
-  name      = %q
-  unbundled = { link = { server = { port = %s }, switch = { port = %s } } }
-}
-`, name, port("hedgehog_server.srv", "enp2s1"), port("hedgehog_switch.leaf1", "E1/2")))
-	bundled := acctest.Config(l.hcl() + fmt.Sprintf(`
-resource "hedgehog_connection" "c" {
-  name    = %q
-  bundled = { links = [{ server = { port = %s }, switch = { port = %s } }] }
-}
-`, name, port("hedgehog_server.srv", "enp2s1"), port("hedgehog_switch.leaf1", "E1/2")))
-	var uid string
+	conn := func(body string) string {
+		return acctest.Config(l.hcl() + vpcLab{v4: v4}.ipv4HCL() +
+			vpcHCL("a", vpcA, `subnets = { default = { subnet = "10.10.1.0/24", vlan = 1001 } }`) +
+			vpcHCL("b", vpcB, `subnets = { default = { subnet = "10.10.2.0/24", vlan = 1002 } }`) +
+			fmt.Sprintf("\nresource \"hedgehog_connection\" \"c\" {\n  name = %q\n  %s\n}\n", name, body))
+	}
+	unbundled := conn(fmt.Sprintf(`unbundled = { link = { server = { port = %s }, switch = { port = %s } } }`,
+		port("hedgehog_server.srv", "enp2s1"), port("hedgehog_switch.leaf1", "E1/2")))
+	bundled := conn(fmt.Sprintf(`bundled = { links = [{ server = { port = %s }, switch = { port = %s } }] }`,
+		port("hedgehog_server.srv", "enp2s1"), port("hedgehog_switch.leaf1", "E1/2")))
+	staticIn := func(vpcRes string) string {
+		return conn(fmt.Sprintf(`static_external = {
+    link       = { switch = { port = %s, ip = "192.168.10.1/24", next_hop = "192.168.10.2", subnets = ["10.99.0.0/24"] } }
+    within_vpc = hedgehog_vpc.%s.name
+  }`, port("hedgehog_switch.leaf1", "E1/2"), vpcRes))
+	}
+	ids, c := acctest.NewIdentity(), acctest.Of(wiring.Connection, name)
+	// The name stays: Terraform deletes the connection first
+	// (create_before_destroy would find the name taken).
+	replaced := func(config string, check func(u *unstructured.Unstructured) error) resource.TestStep {
+		return resource.TestStep{
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate),
+			}},
+			Check: resource.ComposeAggregateTestCheckFunc(ids.Replaced(c, c), acctest.InCluster(t, wiring.Connection, name, check)),
+		}
+	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories,
-		CheckDestroy:             acctest.Gone(t, wiring.Connection, name),
+		CheckDestroy: func(s *terraform.State) error {
+			return expectAll(acctest.Gone(t, wiring.Connection, name)(s), acctest.Gone(t, vpc.VPC, vpcA, vpcB)(s))
+		},
 		Steps: []resource.TestStep{
-			{Config: unbundled, Check: acctest.InCluster(t, wiring.Connection, name, func(u *unstructured.Unstructured) error {
-				uid = string(u.GetUID())
-				return nil
-			})},
-			{
-				Config: bundled,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate),
-				}},
-				Check: acctest.InCluster(t, wiring.Connection, name, func(u *unstructured.Unstructured) error {
-					if string(u.GetUID()) == uid {
-						return fmt.Errorf("connection %s was not replaced", name)
-					}
-					return acctest.Expect(u, "bundled", "metadata", "labels", wiring.LabelConnectionType)
-				}),
-			},
+			{Config: unbundled, Check: ids.Record(c)},
+			replaced(bundled, func(u *unstructured.Unstructured) error {
+				return acctest.Expect(u, "bundled", "metadata", "labels", wiring.LabelConnectionType)
+			}),
+			replaced(staticIn("a"), func(u *unstructured.Unstructured) error {
+				return acctest.Expect(u, vpcA, "spec", "staticExternal", "withinVPC")
+			}),
+			replaced(staticIn("b"), func(u *unstructured.Unstructured) error {
+				return acctest.Expect(u, vpcB, "spec", "staticExternal", "withinVPC")
+			}),
 		},
 	})
 }
@@ -320,6 +336,7 @@ resource "hedgehog_connection" "c" {
 	withServer := acctest.Config(l.hcl(`timeouts = { delete = "3s" }`) + literal)
 	withoutServer := strings.Replace(withServer, `resource "hedgehog_server" "srv"`, `resource "hedgehog_server" "gone"`, 1)
 	withoutServer = strings.Replace(withoutServer, fmt.Sprintf("name        = %q", l.server), fmt.Sprintf("name        = %q", acctest.HedgehogName("srv")), 1)
+	ids, srv := acctest.NewIdentity(), acctest.Of(wiring.Server, l.server)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories,
 		CheckDestroy: func(s *terraform.State) error {
@@ -327,16 +344,17 @@ resource "hedgehog_connection" "c" {
 				acctest.Gone(t, wiring.Switch, l.switches()...)(s))
 		},
 		Steps: []resource.TestStep{
-			{Config: withServer},
+			{Config: withServer, Check: ids.Record(srv)},
 			{
 				Config: withoutServer,
 				ExpectError: acctest.Error("Refused by Admission Webhook", "The delete was refused until the timeout of 3s ran out",
 					"refused to delete Server", "server has connections"),
 			},
 			{
-				// The refused delete left the server in the cluster.
+				// The refused delete left the server in the cluster, and in
+				// the state: the same server, not made again.
 				Config: withServer,
-				Check:  acctest.InCluster(t, wiring.Server, l.server, func(*unstructured.Unstructured) error { return nil }),
+				Check:  ids.Same(srv),
 			},
 		},
 	})

@@ -94,6 +94,7 @@ data "hedgehog_externals" "team" {
 	inCluster := func(n string, check func(u *unstructured.Unstructured) error) resource.TestCheckFunc {
 		return acctest.InCluster(t, vpc.External, n, check)
 	}
+	ids, bgp, st := acctest.NewIdentity(), acctest.Of(vpc.External, name), acctest.Of(vpc.External, static)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories,
 		CheckDestroy: func(s *terraform.State) error {
@@ -108,7 +109,7 @@ data "hedgehog_externals" "team" {
 					statecheck.ExpectKnownValue("hedgehog_external.static", tfjsonpath.New("static").AtMapKey("prefixes"),
 						knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("10.90.0.0/16"), knownvalue.StringExact("10.80.0.0/16")})),
 				},
-				Check: resource.ComposeAggregateTestCheckFunc(
+				Check: resource.ComposeAggregateTestCheckFunc(ids.Record(bgp), ids.Record(st),
 					inCluster(name, func(u *unstructured.Unstructured) error {
 						return expectAll(acctest.Expect(u, "65102:5000", "spec", "inboundCommunity"),
 							acctest.Expect(u, ipNS, "metadata", "labels", vpc.LabelIPv4Namespace),
@@ -119,8 +120,9 @@ data "hedgehog_externals" "team" {
 					})),
 			},
 			{Config: first, PlanOnly: true},
-			{ResourceName: addr, ImportState: true, ImportStateId: name, ImportStateVerify: true},
-			{ResourceName: "hedgehog_external.static", ImportState: true, ImportStateId: "default/" + static, ImportStateVerify: true},
+			{ResourceName: addr, ImportState: true, ImportStateId: name, ImportStateVerify: true, ImportStateCheck: ids.Imported(bgp)},
+			{ResourceName: "hedgehog_external.static", ImportState: true, ImportStateId: "default/" + static, ImportStateVerify: true,
+				ImportStateCheck: ids.Imported(st)},
 			{
 				Config: lists,
 				ConfigStateChecks: []statecheck.StateCheck{
@@ -140,22 +142,22 @@ data "hedgehog_externals" "team" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 				}},
-				Check: inCluster(name, func(u *unstructured.Unstructured) error {
+				Check: resource.ComposeAggregateTestCheckFunc(ids.Same(bgp), inCluster(name, func(u *unstructured.Unstructured) error {
 					return acctest.Expect(u, "65102:5001", "spec", "inboundCommunity")
-				}),
+				})),
 			},
 			{
 				Config: third,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 				}},
-				Check: inCluster(name, func(u *unstructured.Unstructured) error {
+				Check: resource.ComposeAggregateTestCheckFunc(ids.Same(bgp), ids.Same(st), inCluster(name, func(u *unstructured.Unstructured) error {
 					spec, _ := u.Object["spec"].(map[string]any)
 					if spec["inboundCommunity"] != nil || spec["outboundCommunity"] != nil {
 						return fmt.Errorf("the communities are still there: %v", spec)
 					}
 					return acctest.Expect(u, []any{"192.168.0.0/16"}, "spec", "static", "prefixes")
-				}),
+				})),
 			},
 		},
 	})

@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/acctest"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/fabricsim"
@@ -36,22 +36,24 @@ resource "hedgehog_external_attachment" "a" {
 	depends := "  depends_on = [hedgehog_external.e]\n"
 	withExternal := acctest.Config(l.hcl() + externalHCL("e", ext, `timeouts = { delete = "3s" }`) + attachment(depends))
 	withoutExternal := acctest.Config(l.hcl() + attachment(""))
+	ids, e := acctest.NewIdentity(), acctest.Of(vpc.External, ext)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories,
 		CheckDestroy: func(s *terraform.State) error {
 			return expectAll(acctest.Gone(t, vpc.ExternalAttachment, att)(s), acctest.Gone(t, vpc.External, ext)(s), l.gone(t)(s))
 		},
 		Steps: []resource.TestStep{
-			{Config: withExternal},
+			{Config: withExternal, Check: ids.Record(e)},
 			{
 				Config: withoutExternal,
 				ExpectError: acctest.Error("Refused by Admission Webhook", "The delete was refused until the timeout of 3s ran out",
 					"refused to delete External", "external has attachments"),
 			},
 			{
-				// The refused delete left the External in the cluster.
+				// The refused delete left the External in the cluster and in
+				// the state: the same External, not made again.
 				Config: acctest.Config(l.hcl() + externalHCL("e", ext) + attachment(depends)),
-				Check:  acctest.InCluster(t, vpc.External, ext, func(*unstructured.Unstructured) error { return nil }),
+				Check:  ids.Same(e),
 			},
 		},
 	})
@@ -67,7 +69,8 @@ func TestAccExternalAttachment_waitForAppliedFails(t *testing.T) {
 	ext, att := acctest.HedgehogName("ext"), acctest.HedgehogName("ea")
 	body := externalHCL("e", ext) + attachmentHCL("a", att, "e", `switch   = { ip = "100.1.10.1/24" }`,
 		`neighbor = { asn = 64102, ip = "100.1.10.6" }`, `wait_for_applied = true`)
-	failing := acctest.Config(l.hcl(fmt.Sprintf(`annotations = { %q = "true" }`, fabricsim.FailApplyAnnotation)) + body)
+	w, ids, a := acctest.NewWitness(t), acctest.NewIdentity(), acctest.Of(vpc.ExternalAttachment, att)
+	failing := w.Config(l.hcl(fmt.Sprintf(`annotations = { %q = "true" }`, fabricsim.FailApplyAnnotation)) + body)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories,
 		CheckDestroy: func(s *terraform.State) error {
@@ -81,11 +84,20 @@ func TestAccExternalAttachment_waitForAppliedFails(t *testing.T) {
 					"stays in the state"),
 			},
 			{
-				PreConfig: healSwitch(t, l.leaf.name, fabricsim.FailApplyAnnotation),
-				Config:    acctest.Config(l.hcl() + body),
-				Check: func(*terraform.State) error {
-					return agentCarries(t, l.leaf.name, "externalAttachments", att)
+				PreConfig: func() {
+					// The failed wait left the attachment it made, tainted.
+					if err := ids.Record(a)(nil); err != nil {
+						t.Fatal(err)
+					}
+					healSwitch(t, l.leaf.name, fabricsim.FailApplyAnnotation)()
 				},
+				Config: w.Config(l.hcl() + body),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("hedgehog_external_attachment.a", plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(ids.Replaced(a, a), func(*terraform.State) error {
+					return w.Applied(t, l.leaf.name, "externalAttachments", att)
+				}),
 			},
 		},
 	})
@@ -101,7 +113,8 @@ func TestAccExternalAttachment_waitForAppliedTimesOut(t *testing.T) {
 		return externalHCL("e", ext) + attachmentHCL("a", att, "e", append([]string{`switch   = { ip = "100.1.10.1/24" }`,
 			`neighbor = { asn = 64102, ip = "100.1.10.6" }`, `wait_for_applied = true`}, extra...)...)
 	}
-	offline := acctest.Config(l.hcl(fmt.Sprintf(`annotations = { %q = "true" }`, fabricsim.OfflineAnnotation)) +
+	w, ids, a := acctest.NewWitness(t), acctest.NewIdentity(), acctest.Of(vpc.ExternalAttachment, att)
+	offline := w.Config(l.hcl(fmt.Sprintf(`annotations = { %q = "true" }`, fabricsim.OfflineAnnotation)) +
 		body(`timeouts = { create = "3s" }`))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories,
@@ -115,11 +128,20 @@ func TestAccExternalAttachment_waitForAppliedTimesOut(t *testing.T) {
 					"to ExternalAttachment "+att, "- "+l.leaf.name+":", "last heartbeat never"),
 			},
 			{
-				PreConfig: healSwitch(t, l.leaf.name, fabricsim.OfflineAnnotation),
-				Config:    acctest.Config(l.hcl() + body()),
-				Check: func(*terraform.State) error {
-					return agentCarries(t, l.leaf.name, "externalAttachments", att)
+				PreConfig: func() {
+					// The failed wait left the attachment it made, tainted.
+					if err := ids.Record(a)(nil); err != nil {
+						t.Fatal(err)
+					}
+					healSwitch(t, l.leaf.name, fabricsim.OfflineAnnotation)()
 				},
+				Config: w.Config(l.hcl() + body()),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("hedgehog_external_attachment.a", plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(ids.Replaced(a, a), func(*terraform.State) error {
+					return w.Applied(t, l.leaf.name, "externalAttachments", att)
+				}),
 			},
 		},
 	})

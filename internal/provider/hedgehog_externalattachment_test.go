@@ -41,7 +41,9 @@ func TestAccExternalAttachment_lifecycle(t *testing.T) {
 	addr := "hedgehog_external_attachment.bgp"
 	externals := externalHCL("bgp", bgpExt, `inbound_community  = "65102:5000"`, `outbound_community = "5000:65102"`,
 		`wait_for_applied   = true`) + externalHCL("static", staticExt, `static = { prefixes = ["0.0.0.0/0"] }`)
-	first := acctest.Config(l.hcl() + externals +
+	w, ids := acctest.NewWitness(t), acctest.NewIdentity()
+	bgpRef, staticRef, extRef := acctest.Of(vpc.ExternalAttachment, bgp), acctest.Of(vpc.ExternalAttachment, static), acctest.Of(vpc.External, bgpExt)
+	first := w.Config(l.hcl() + externals +
 		attachmentHCL("bgp", bgp, "bgp", `switch   = { vlan = 10, ip = "100.1.10.1/24" }`, `neighbor = { asn = 64102, ip = "100.1.10.6" }`,
 			`wait_for_applied = true`) +
 		attachmentHCL("static", static, "static", `static = { remote_ip = "100.1.20.1", vlan = 20, proxy = true }`,
@@ -96,16 +98,17 @@ data "hedgehog_external_attachments" "on_connection" {
 							acctest.Expect(u, true, "spec", "static", "proxy"))
 					}),
 					func(*terraform.State) error {
-						// wait_for_applied: the leaf's agent carries both attachments, applied.
-						return expectAll(agentCarries(t, l.leaf.name, "externalAttachments", bgp),
-							agentCarries(t, l.leaf.name, "externalAttachments", static))
-					}),
+						// wait_for_applied: the provider saw the leaf apply both attachments. (The
+						// External, made before them, had no switch to wait for yet.)
+						return expectAll(w.Applied(t, l.leaf.name, "externalAttachments", bgp),
+							w.Applied(t, l.leaf.name, "externalAttachments", static))
+					}, ids.Record(bgpRef), ids.Record(staticRef), ids.Record(extRef)),
 			},
 			{Config: first, PlanOnly: true},
 			{ResourceName: addr, ImportState: true, ImportStateId: bgp, ImportStateVerify: true,
-				ImportStateVerifyIgnore: []string{"wait_for_applied"}},
+				ImportStateVerifyIgnore: []string{"wait_for_applied"}, ImportStateCheck: ids.Imported(bgpRef)},
 			{ResourceName: "hedgehog_external_attachment.static", ImportState: true, ImportStateId: "default/" + static,
-				ImportStateVerify: true, ImportStateVerifyIgnore: []string{"wait_for_applied"}},
+				ImportStateVerify: true, ImportStateVerifyIgnore: []string{"wait_for_applied"}, ImportStateCheck: ids.Imported(staticRef)},
 			{
 				Config: second,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -117,10 +120,11 @@ data "hedgehog_external_attachments" "on_connection" {
 						return acctest.Expect(u, "100.1.10.7", "spec", "neighbor", "ip")
 					}),
 					func(*terraform.State) error {
-						// The External's wait_for_applied: its attachment's switch carries it, applied.
-						return expectAll(agentCarries(t, l.leaf.name, "externals", bgpExt),
+						// Both waits: the provider saw the leaf apply the new neighbor and, through the
+						// attachment, the External's new community.
+						return expectAll(w.Applied(t, l.leaf.name, "externalAttachments", bgp), w.Applied(t, l.leaf.name, "externals", bgpExt),
 							agentCarriesValue(t, l.leaf.name, "65102:5001", "externals", bgpExt, "inboundCommunity"))
-					}),
+					}, ids.Same(bgpRef), ids.Same(extRef)),
 			},
 			{
 				Config: lists,

@@ -75,7 +75,8 @@ func TestAccExternalPeering_lifecycle(t *testing.T) {
 	l := newPeeringLab()
 	name := acctest.HedgehogName("ep")
 	addr := "hedgehog_external_peering.p"
-	first := acctest.Config(l.hcl() + peeringHCL(name, `["web", "db"]`, `[{ prefix = "10.0.0.0/8" }, { prefix = "0.0.0.0/0" }]`,
+	w, ids, p := acctest.NewWitness(t), acctest.NewIdentity(), acctest.Of(vpc.ExternalPeering, name)
+	first := w.Config(l.hcl() + peeringHCL(name, `["web", "db"]`, `[{ prefix = "10.0.0.0/8" }, { prefix = "0.0.0.0/0" }]`,
 		`labels = { team = "net" }`, `wait_for_applied = true`,
 		// The switches that apply the peering are those of the External's attachments.
 		`depends_on = [hedgehog_external_attachment.a]`))
@@ -117,16 +118,15 @@ data "hedgehog_external_peerings" "of_vpc" {
 							acctest.Expect(u, l.ext, "metadata", "labels", vpc.LabelExternal))
 					}),
 					func(*terraform.State) error {
-						// wait_for_applied: the leaf of the External's attachment carries it (other
-						// objects of the leaf may have raised its generation since).
-						return agentCarriesValue(t, l.leaf.name, l.vpc, "externalPeerings", name, "permit", "vpc", "name")
-					}),
+						// wait_for_applied: the provider saw the leaf of the External's attachment apply it.
+						return w.Applied(t, l.leaf.name, "externalPeerings", name)
+					}, ids.Record(p)),
 			},
 			{Config: first, PlanOnly: true},
-			{ResourceName: addr, ImportState: true, ImportStateId: name, ImportStateVerify: true,
+			{ResourceName: addr, ImportState: true, ImportStateId: name, ImportStateVerify: true, ImportStateCheck: ids.Imported(p),
 				// Imported, the lists are in the server's order.
 				ImportStateVerifyIgnore: []string{"wait_for_applied", "permit.vpc.subnets", "permit.external.prefixes"}},
-			{ResourceName: addr, ImportState: true, ImportStateId: "default/" + name, ImportStateVerify: true,
+			{ResourceName: addr, ImportState: true, ImportStateId: "default/" + name, ImportStateVerify: true, ImportStateCheck: ids.Imported(p),
 				ImportStateVerifyIgnore: []string{"wait_for_applied", "permit.vpc.subnets", "permit.external.prefixes"}},
 			{
 				Config: second,
@@ -138,8 +138,9 @@ data "hedgehog_external_peerings" "of_vpc" {
 						return acctest.Expect(u, []any{"web"}, "spec", "permit", "vpc", "subnets")
 					}),
 					func(*terraform.State) error {
-						return agentCarriesValue(t, l.leaf.name, []any{"web"}, "externalPeerings", name, "permit", "vpc", "subnets")
-					}),
+						return expectAll(w.Applied(t, l.leaf.name, "externalPeerings", name),
+							agentCarriesValue(t, l.leaf.name, []any{"web"}, "externalPeerings", name, "permit", "vpc", "subnets"))
+					}, ids.Same(p)),
 			},
 			{
 				Config: lists,
@@ -246,21 +247,23 @@ resource "hedgehog_vpc" "v" {
   }
 }
 `, l.vpc) + peering("")
+	ids, e := acctest.NewIdentity(), acctest.Of(vpc.External, l.ext)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories,
 		CheckDestroy: func(s *terraform.State) error {
 			return expectAll(acctest.Gone(t, vpc.ExternalPeering, name)(s), l.gone(t)(s))
 		},
 		Steps: []resource.TestStep{
-			{Config: acctest.Config(short)},
+			{Config: acctest.Config(short), Check: ids.Record(e)},
 			{
 				Config: acctest.Config(withoutExternal),
 				ExpectError: acctest.Error("Refused by Admission Webhook", "The delete was refused until the timeout of 3s ran out",
 					"refused to delete External", "external has peerings"),
 			},
 			{
+				// The refused delete left the External: the same one, not made again.
 				Config: acctest.Config(full),
-				Check:  acctest.InCluster(t, vpc.External, l.ext, func(*unstructured.Unstructured) error { return nil }),
+				Check:  ids.Same(e),
 			},
 		},
 	})

@@ -99,15 +99,17 @@ data "hedgehog_gateway_groups" "mine" {
 `, name, team, team))
 	}
 	teamA, teamB := acctest.HedgehogName("t"), acctest.HedgehogName("t")
+	ids, g := acctest.NewIdentity(), acctest.Of(gateway.GatewayGroup, name)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories,
 		CheckDestroy:             acctest.Gone(t, gateway.GatewayGroup, name),
 		Steps: []resource.TestStep{
 			{
 				Config: config(teamA),
-				Check: acctest.InCluster(t, gateway.GatewayGroup, name, func(u *unstructured.Unstructured) error {
-					return acctest.Expect(u, teamA, "metadata", "labels", "team")
-				}),
+				Check: resource.ComposeAggregateTestCheckFunc(ids.Record(g),
+					acctest.InCluster(t, gateway.GatewayGroup, name, func(u *unstructured.Unstructured) error {
+						return acctest.Expect(u, teamA, "metadata", "labels", "team")
+					})),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact("default/"+name)),
 					statecheck.ExpectKnownValue("data.hedgehog_gateway_groups.mine", tfjsonpath.New("names"),
@@ -115,16 +117,18 @@ data "hedgehog_gateway_groups" "mine" {
 				},
 			},
 			{Config: config(teamA), PlanOnly: true},
-			{ResourceName: addr, ImportState: true, ImportStateId: name, ImportStateVerify: true},
-			{ResourceName: addr, ImportState: true, ImportStateId: "default/" + name, ImportStateVerify: true},
+			{ResourceName: addr, ImportState: true, ImportStateId: name, ImportStateVerify: true, ImportStateCheck: ids.Imported(g)},
+			{ResourceName: addr, ImportState: true, ImportStateId: "default/" + name, ImportStateVerify: true,
+				ImportStateCheck: ids.Imported(g)},
 			{
 				Config: config(teamB),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 				}},
-				Check: acctest.InCluster(t, gateway.GatewayGroup, name, func(u *unstructured.Unstructured) error {
-					return acctest.Expect(u, teamB, "metadata", "labels", "team")
-				}),
+				Check: resource.ComposeAggregateTestCheckFunc(ids.Same(g),
+					acctest.InCluster(t, gateway.GatewayGroup, name, func(u *unstructured.Unstructured) error {
+						return acctest.Expect(u, teamB, "metadata", "labels", "team")
+					})),
 			},
 		},
 	})
@@ -136,10 +140,16 @@ func TestAccGateway_lifecycle(t *testing.T) {
 	addr := "hedgehog_gateway.gw"
 	edge := acctest.HedgehogName("gwg")
 	first := acctest.Config(l.hcl())
-	second := acctest.Config(l.hcl(
-		"groups = [{ name = hedgehog_gateway_group.edge.name, priority = 10 }, { name = hedgehog_gateway_group.g.name }]",
-		"workers = 8", `logs = { default = "debug", rate_limit = {} }`, "profiling = { enabled = true }", "flow_table_capacity = 4096") +
-		fmt.Sprintf("\nresource \"hedgehog_gateway_group\" \"edge\" {\n  name = %q\n}\n", edge) + `
+	// The group renamed: a new group, in the gateway's groups in place.
+	renamed := l
+	renamed.group = acctest.HedgehogName("gwg")
+	ids, gw, g, renamedG := acctest.NewIdentity(), acctest.Of(gateway.Gateway, l.gw), acctest.Of(gateway.GatewayGroup, l.group),
+		acctest.Of(gateway.GatewayGroup, renamed.group)
+	secondOf := func(l gatewayLab) string {
+		return acctest.Config(l.hcl(
+			"groups = [{ name = hedgehog_gateway_group.edge.name, priority = 10 }, { name = hedgehog_gateway_group.g.name }]",
+			"workers = 8", `logs = { default = "debug", rate_limit = {} }`, "profiling = { enabled = true }", "flow_table_capacity = 4096") +
+			fmt.Sprintf("\nresource \"hedgehog_gateway_group\" \"edge\" {\n  name = %q\n}\n", edge) + `
 data "hedgehog_gateway" "gw" {
   name = hedgehog_gateway.gw.name
 }
@@ -148,6 +158,8 @@ data "hedgehog_gateways" "all" {
   depends_on = [hedgehog_gateway.gw]
 }
 `)
+	}
+	second := secondOf(l)
 	sortedGroups := []any{map[string]any{"name": edge, "priority": int64(10)}, map[string]any{"name": l.group}}
 	if l.group < edge {
 		sortedGroups[0], sortedGroups[1] = sortedGroups[1], sortedGroups[0]
@@ -155,7 +167,7 @@ data "hedgehog_gateways" "all" {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories,
 		CheckDestroy: func(s *terraform.State) error {
-			return expectAll(l.gone(t)(s), acctest.Gone(t, gateway.GatewayGroup, edge)(s))
+			return expectAll(l.gone(t)(s), acctest.Gone(t, gateway.GatewayGroup, edge, renamed.group)(s))
 		},
 		Steps: []resource.TestStep{
 			{
@@ -167,27 +179,29 @@ data "hedgehog_gateways" "all" {
 						"default": knownvalue.StringExact("info"), "tags": knownvalue.MapExact(map[string]knownvalue.Check{
 							"all": knownvalue.StringExact("info")}), "rate_limit": knownvalue.Null()})),
 				}},
-				Check: acctest.InCluster(t, gateway.Gateway, l.gw, func(u *unstructured.Unstructured) error {
-					return expectAll(acctest.Expect(u, int64(4), "spec", "workers"),
-						acctest.Expect(u, map[string]any{"default": "info", "tags": map[string]any{"all": "info"}}, "spec", "logs"),
-						acctest.Expect(u, map[string]any{}, "spec", "profiling"),
-						acctest.Expect(u, []any{map[string]any{"name": l.group}}, "spec", "groups"))
-				}),
+				Check: resource.ComposeAggregateTestCheckFunc(ids.Record(gw), ids.Record(g),
+					acctest.InCluster(t, gateway.Gateway, l.gw, func(u *unstructured.Unstructured) error {
+						return expectAll(acctest.Expect(u, int64(4), "spec", "workers"),
+							acctest.Expect(u, map[string]any{"default": "info", "tags": map[string]any{"all": "info"}}, "spec", "logs"),
+							acctest.Expect(u, map[string]any{}, "spec", "profiling"),
+							acctest.Expect(u, []any{map[string]any{"name": l.group}}, "spec", "groups"))
+					})),
 			},
 			{Config: first, PlanOnly: true},
-			{ResourceName: addr, ImportState: true, ImportStateId: l.gw, ImportStateVerify: true},
-			{ResourceName: addr, ImportState: true, ImportStateId: "default/" + l.gw, ImportStateVerify: true},
+			{ResourceName: addr, ImportState: true, ImportStateId: l.gw, ImportStateVerify: true, ImportStateCheck: ids.Imported(gw)},
+			{ResourceName: addr, ImportState: true, ImportStateId: "default/" + l.gw, ImportStateVerify: true,
+				ImportStateCheck: ids.Imported(gw)},
 			{
 				Config: second,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 				}},
-				Check: acctest.InCluster(t, gateway.Gateway, l.gw, func(u *unstructured.Unstructured) error {
+				Check: resource.ComposeAggregateTestCheckFunc(ids.Same(gw), acctest.InCluster(t, gateway.Gateway, l.gw, func(u *unstructured.Unstructured) error {
 					// Groups sorted by name, the rate limit's defaults.
 					return expectAll(acctest.Expect(u, sortedGroups, "spec", "groups"), acctest.Expect(u, int64(8), "spec", "workers"),
 						acctest.Expect(u, map[string]any{"burst": int64(50), "replenishPerSecond": int64(5)}, "spec", "logs", "rateLimit"),
 						acctest.Expect(u, map[string]any{"enabled": true}, "spec", "profiling"))
-				}),
+				})),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.hedgehog_gateway.gw", tfjsonpath.New("vtep_mac"), knownvalue.StringExact(l.mac)),
 					statecheck.ExpectKnownValue("data.hedgehog_gateway.gw", tfjsonpath.New("logs").AtMapKey("tags"),
@@ -196,7 +210,27 @@ data "hedgehog_gateways" "all" {
 				},
 			},
 			{Config: second, PlanOnly: true},
-			{ResourceName: addr, ImportState: true, ImportStateId: l.gw, ImportStateVerify: true},
+			{ResourceName: addr, ImportState: true, ImportStateId: l.gw, ImportStateVerify: true, ImportStateCheck: ids.Imported(gw)},
+			{
+				// Hedgehog lets a group in use go (the gateway webhooks guard no
+				// delete): Terraform deletes the old group, makes the new one
+				// and updates the gateway in place to name it.
+				Config: secondOf(renamed),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("hedgehog_gateway_group.g", plancheck.ResourceActionDestroyBeforeCreate),
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(ids.Replaced(g, renamedG), ids.Same(gw),
+					acctest.InCluster(t, gateway.Gateway, l.gw, func(u *unstructured.Unstructured) error {
+						groups, _, _ := unstructured.NestedSlice(u.Object, "spec", "groups")
+						for _, e := range groups {
+							if m, _ := e.(map[string]any); m["name"] == renamed.group {
+								return nil
+							}
+						}
+						return fmt.Errorf("gateway %s: groups %v lack %s", l.gw, groups, renamed.group)
+					})),
+			},
 		},
 	})
 }

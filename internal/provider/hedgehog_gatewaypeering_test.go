@@ -109,6 +109,7 @@ data "hedgehog_vpc_infos" "all" {
 }
 `)
 	side := func(vpcName string) tfjsonpath.Path { return tfjsonpath.New("peering").AtMapKey(vpcName) }
+	ids, p := acctest.NewIdentity(), acctest.Of(gateway.GatewayPeering, name)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories,
 		CheckDestroy:             l.gone(t, name, inet),
@@ -119,27 +120,28 @@ data "hedgehog_vpc_infos" "all" {
 					plancheck.ExpectKnownValue(addr, tfjsonpath.New("acl").AtMapKey("rules").AtSliceIndex(0).AtMapKey("scope"),
 						knownvalue.StringExact("flow")),
 				}},
-				Check: acctest.InCluster(t, gateway.GatewayPeering, name, func(u *unstructured.Unstructured) error {
+				Check: resource.ComposeAggregateTestCheckFunc(ids.Record(p), acctest.InCluster(t, gateway.GatewayPeering, name, func(u *unstructured.Unstructured) error {
 					return expectAll(acctest.Expect(u, "true", "metadata", "labels", gateway.VPCLabel(l.a)),
 						acctest.Expect(u, "true", "metadata", "labels", gateway.VPCLabel(l.b)),
 						acctest.Expect(u, l.group, "spec", "gatewayGroup"),
 						expectAt(u, map[string]any{}, "spec", "peering", l.b, "expose", 0, "nat", "static"),
 						expectAt(u, "flow", "spec", "acl", "rules", 0, "scope"))
-				}),
+				})),
 			},
 			{Config: first, PlanOnly: true},
-			{ResourceName: addr, ImportState: true, ImportStateId: name, ImportStateVerify: true},
-			{ResourceName: addr, ImportState: true, ImportStateId: "default/" + name, ImportStateVerify: true},
+			{ResourceName: addr, ImportState: true, ImportStateId: name, ImportStateVerify: true, ImportStateCheck: ids.Imported(p)},
+			{ResourceName: addr, ImportState: true, ImportStateId: "default/" + name, ImportStateVerify: true,
+				ImportStateCheck: ids.Imported(p)},
 			{
 				Config: second,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 				}},
-				Check: acctest.InCluster(t, gateway.GatewayPeering, name, func(u *unstructured.Unstructured) error {
+				Check: resource.ComposeAggregateTestCheckFunc(ids.Same(p), acctest.InCluster(t, gateway.GatewayPeering, name, func(u *unstructured.Unstructured) error {
 					return expectAll(expectAt(u, "5m0s", "spec", "peering", l.a, "expose", 0, "nat", "masquerade", "idleTimeout"),
 						acctest.Expect(u, "deny-unless-exposed", "spec", "acl", "default"),
 						expectAt(u, nil, "spec", "peering", l.b, "expose", 0, "nat"))
-				}),
+				})),
 				ConfigStateChecks: []statecheck.StateCheck{
 					// The configuration's form stays in the state; the API's 5m0s is the same duration.
 					statecheck.ExpectKnownValue(addr, side(l.a).AtMapKey("expose").AtSliceIndex(0).AtMapKey("nat").AtMapKey("masquerade").

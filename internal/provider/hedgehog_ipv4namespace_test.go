@@ -28,9 +28,11 @@ func TestAccIPv4Namespace_lifecycle(t *testing.T) {
 	acctest.PreCheck(t)
 	name := acctest.HedgehogName("ipns")
 	addr := "hedgehog_ipv4_namespace.test"
+	renamed := acctest.HedgehogName("ipns")
+	ids, ns, renamedNS := acctest.NewIdentity(), acctest.Of(vpc.IPv4Namespace, name), acctest.Of(vpc.IPv4Namespace, renamed)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories,
-		CheckDestroy:             acctest.Gone(t, vpc.IPv4Namespace, name),
+		CheckDestroy:             acctest.Gone(t, vpc.IPv4Namespace, name, renamed),
 		Steps: []resource.TestStep{
 			{
 				// The API server sorts the subnets: a set, so no difference.
@@ -38,21 +40,32 @@ func TestAccIPv4Namespace_lifecycle(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact("default/"+name)),
 				},
-				Check: acctest.InCluster(t, vpc.IPv4Namespace, name, func(u *unstructured.Unstructured) error {
-					return acctest.Expect(u, []any{"10.61.0.0/16", "10.62.0.0/16"}, "spec", "subnets")
-				}),
+				Check: resource.ComposeAggregateTestCheckFunc(ids.Record(ns),
+					acctest.InCluster(t, vpc.IPv4Namespace, name, func(u *unstructured.Unstructured) error {
+						return acctest.Expect(u, []any{"10.61.0.0/16", "10.62.0.0/16"}, "spec", "subnets")
+					})),
 			},
 			{Config: ipv4NamespaceConfig(name, `["10.62.0.0/16", "10.61.0.0/16"]`), PlanOnly: true},
-			{ResourceName: addr, ImportState: true, ImportStateId: name, ImportStateVerify: true},
-			{ResourceName: addr, ImportState: true, ImportStateId: "default/" + name, ImportStateVerify: true},
+			{ResourceName: addr, ImportState: true, ImportStateId: name, ImportStateVerify: true, ImportStateCheck: ids.Imported(ns)},
+			{ResourceName: addr, ImportState: true, ImportStateId: "default/" + name, ImportStateVerify: true,
+				ImportStateCheck: ids.Imported(ns)},
 			{
 				Config: ipv4NamespaceConfig(name, `["10.61.0.0/16", "10.63.0.0/16"]`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 				}},
-				Check: acctest.InCluster(t, vpc.IPv4Namespace, name, func(u *unstructured.Unstructured) error {
-					return acctest.Expect(u, []any{"10.61.0.0/16", "10.63.0.0/16"}, "spec", "subnets")
-				}),
+				Check: resource.ComposeAggregateTestCheckFunc(ids.Same(ns),
+					acctest.InCluster(t, vpc.IPv4Namespace, name, func(u *unstructured.Unstructured) error {
+						return acctest.Expect(u, []any{"10.61.0.0/16", "10.63.0.0/16"}, "spec", "subnets")
+					})),
+			},
+			{
+				// A new name is a new object: Terraform deletes the old one first.
+				Config: ipv4NamespaceConfig(renamed, `["10.61.0.0/16", "10.63.0.0/16"]`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				Check: ids.Replaced(ns, renamedNS),
 			},
 		},
 	})

@@ -41,7 +41,9 @@ resource "hedgehog_vlan_namespace" "ns" {
   wait_for_applied = true
 }
 `, nsName)
-	first := acctest.Config(ns + groups + leaf.hcl(
+	w, ids := acctest.NewWitness(t), acctest.NewIdentity()
+	sw, vl := acctest.Of(wiring.Switch, leaf.name), acctest.Of(wiring.VLANNamespace, nsName)
+	first := w.Config(ns + groups + leaf.hcl(
 		`description = "leaf one"`,
 		`groups = [hedgehog_switch_group.a.name]`,
 		`redundancy = { group = hedgehog_switch_group.eslag.name, type = "eslag" }`,
@@ -73,25 +75,27 @@ data "hedgehog_switch" "leaf" {
 						"flap_threshold": knownvalue.Int64Exact(5), "sampling_interval": knownvalue.Int64Exact(30),
 						"recovery_interval": knownvalue.Int64Exact(300)})),
 				},
-				Check: acctest.InCluster(t, wiring.Switch, leaf.name, func(u *unstructured.Unstructured) error {
-					return expectAll(
-						acctest.Expect(u, sortedPair(groupA, groupB), "spec", "groups"),
-						acctest.Expect(u, "10G", "spec", "portGroupSpeeds", "1"),
-						acctest.Expect(u, int64(30), "spec", "linkFlapErrDisable", "samplingInterval"),
-						acctest.Expect(u, "true", "metadata", "labels", "switchgroup.fabric.githedgehog.com/"+groupB),
-						// wait_for_applied: the switch's agent has applied it.
-						agentApplied(t, leaf.name),
-					)
-				}),
+				Check: resource.ComposeAggregateTestCheckFunc(ids.Record(sw), ids.Record(vl),
+					acctest.InCluster(t, wiring.Switch, leaf.name, func(u *unstructured.Unstructured) error {
+						return expectAll(
+							acctest.Expect(u, sortedPair(groupA, groupB), "spec", "groups"),
+							acctest.Expect(u, "10G", "spec", "portGroupSpeeds", "1"),
+							acctest.Expect(u, int64(30), "spec", "linkFlapErrDisable", "samplingInterval"),
+							acctest.Expect(u, "true", "metadata", "labels", "switchgroup.fabric.githedgehog.com/"+groupB),
+							// wait_for_applied: the provider saw the switch's agent apply it.
+							w.Applied(t, leaf.name, "switch", ""),
+						)
+					})),
 			},
 			{Config: first, PlanOnly: true},
 			{ResourceName: addr, ImportState: true, ImportStateId: leaf.name, ImportStateVerify: true,
 				// The import reads the server's form: the redundancy group among the groups, SPEED_ gone.
-				ImportStateVerifyIgnore: []string{"groups", "port_group_speeds", "wait_for_applied"}},
+				ImportStateVerifyIgnore: []string{"groups", "port_group_speeds", "wait_for_applied"}, ImportStateCheck: ids.Imported(sw)},
 			{
 				Config: second,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction("hedgehog_vlan_namespace.ns", plancheck.ResourceActionUpdate),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					// The data source reads the switch as the API server stores it.
@@ -100,11 +104,12 @@ data "hedgehog_switch" "leaf" {
 					statecheck.ExpectKnownValue("data.hedgehog_switch.leaf", tfjsonpath.New("port_group_speeds").AtMapKey("1"),
 						knownvalue.StringExact("10G")),
 				},
-				Check: acctest.InCluster(t, wiring.Switch, leaf.name, func(u *unstructured.Unstructured) error {
-					return expectAll(acctest.Expect(u, "leaf one, rack 2", "spec", "description"), agentApplied(t, leaf.name),
-						// wait_for_applied on the namespace: the leaf's agent carries its new ranges, applied.
-						agentCarries(t, leaf.name, "vlanNamespaces", nsName), agentRanges(t, leaf.name, nsName, 2000))
-				}),
+				Check: resource.ComposeAggregateTestCheckFunc(ids.Same(sw), ids.Same(vl),
+					acctest.InCluster(t, wiring.Switch, leaf.name, func(u *unstructured.Unstructured) error {
+						return expectAll(acctest.Expect(u, "leaf one, rack 2", "spec", "description"), w.Applied(t, leaf.name, "switch", ""),
+							// wait_for_applied on the namespace: the provider saw the leaf apply its new ranges.
+							w.Applied(t, leaf.name, "vlanNamespaces", nsName), agentRanges(t, leaf.name, nsName, 2000))
+					})),
 			},
 			{Config: second, PlanOnly: true},
 		},

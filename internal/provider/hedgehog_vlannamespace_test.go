@@ -32,6 +32,7 @@ func TestAccVLANNamespace_lifecycle(t *testing.T) {
 		return func(u *unstructured.Unstructured) error { return acctest.Expect(u, want, "spec", "ranges") }
 	}
 	r := func(from, to int64) map[string]any { return map[string]any{"from": from, "to": to} }
+	ids, ns := acctest.NewIdentity(), acctest.Of(wiring.VLANNamespace, name)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories,
 		CheckDestroy:             acctest.Gone(t, wiring.VLANNamespace, name),
@@ -41,17 +42,20 @@ func TestAccVLANNamespace_lifecycle(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact("default/"+name)),
 				},
-				Check: acctest.InCluster(t, wiring.VLANNamespace, name, ranges(r(1000, 1099), r(2000, 2099))),
+				Check: resource.ComposeAggregateTestCheckFunc(ids.Record(ns),
+					acctest.InCluster(t, wiring.VLANNamespace, name, ranges(r(1000, 1099), r(2000, 2099)))),
 			},
-			{ResourceName: addr, ImportState: true, ImportStateId: name, ImportStateVerify: true},
-			{ResourceName: addr, ImportState: true, ImportStateId: "default/" + name, ImportStateVerify: true},
+			{ResourceName: addr, ImportState: true, ImportStateId: name, ImportStateVerify: true, ImportStateCheck: ids.Imported(ns)},
+			{ResourceName: addr, ImportState: true, ImportStateId: "default/" + name, ImportStateVerify: true,
+				ImportStateCheck: ids.Imported(ns)},
 			{
 				// The webhook sorts the ranges and fills in `to`: no difference.
 				Config: vlanNamespaceConfig(name, `[{ from = 2000, to = 2199 }, { from = 1500 }, { from = 1000, to = 1099 }]`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 				}},
-				Check: acctest.InCluster(t, wiring.VLANNamespace, name, ranges(r(1000, 1099), r(1500, 1500), r(2000, 2199))),
+				Check: resource.ComposeAggregateTestCheckFunc(ids.Same(ns),
+					acctest.InCluster(t, wiring.VLANNamespace, name, ranges(r(1000, 1099), r(1500, 1500), r(2000, 2199)))),
 			},
 			{Config: vlanNamespaceConfig(name, `[{ from = 2000, to = 2199 }, { from = 1500 }, { from = 1000, to = 1099 }]`), PlanOnly: true},
 		},

@@ -101,9 +101,12 @@ data "hedgehog_vpcs" "by_label" {
   depends_on     = [hedgehog_vpc.v]
 }
 `, vpc.LabelVLANNamespace, l.vlan)
+	renamed := acctest.HedgehogName("vpc")
+	third := strings.Replace(second, fmt.Sprintf("%q", name), fmt.Sprintf("%q", renamed), 1)
+	ids, v, renamedV := acctest.NewIdentity(), acctest.Of(vpc.VPC, name), acctest.Of(vpc.VPC, renamed)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories,
-		CheckDestroy:             l.gone(t, name),
+		CheckDestroy:             l.gone(t, name, renamed),
 		Steps: []resource.TestStep{
 			{
 				Config: first,
@@ -118,7 +121,7 @@ data "hedgehog_vpcs" "by_label" {
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact("default/"+name)),
 					statecheck.ExpectKnownValue(addr, dhcp().AtMapKey("options").AtMapKey("lease_time_seconds"), knownvalue.Int64Exact(3600)),
 				},
-				Check: acctest.InCluster(t, vpc.VPC, name, func(u *unstructured.Unstructured) error {
+				Check: resource.ComposeAggregateTestCheckFunc(ids.Record(v), acctest.InCluster(t, vpc.VPC, name, func(u *unstructured.Unstructured) error {
 					sub := []string{"spec", "subnets", "default"}
 					at := func(p ...string) []string { return append(append([]string{}, sub...), p...) }
 					return expectAll(
@@ -130,13 +133,13 @@ data "hedgehog_vpcs" "by_label" {
 						acctest.Expect(u, true, "spec", "subnets", "backend", "isolated"),
 						acctest.Expect(u, l.v4, "metadata", "labels", vpc.LabelIPv4Namespace),
 						acctest.Expect(u, "net", "metadata", "labels", "team"))
-				}),
+				})),
 			},
 			{Config: first, PlanOnly: true},
-			{ResourceName: addr, ImportState: true, ImportStateId: name, ImportStateVerify: true,
+			{ResourceName: addr, ImportState: true, ImportStateId: name, ImportStateVerify: true, ImportStateCheck: ids.Imported(v),
 				// The import reads the server's form: the MAC key normalised.
 				ImportStateVerifyIgnore: []string{"subnets.default.dhcp.static"}},
-			{ResourceName: addr, ImportState: true, ImportStateId: "default/" + name, ImportStateVerify: true,
+			{ResourceName: addr, ImportState: true, ImportStateId: "default/" + name, ImportStateVerify: true, ImportStateCheck: ids.Imported(v),
 				ImportStateVerifyIgnore: []string{"subnets.default.dhcp.static"}},
 			{
 				Config: second,
@@ -154,11 +157,26 @@ data "hedgehog_vpcs" "by_label" {
 						AtMapKey("permit"), knownvalue.ListExact([]knownvalue.Check{knownvalue.ListExact([]knownvalue.Check{
 						knownvalue.StringExact("default"), knownvalue.StringExact("backend")})})),
 				},
-				Check: acctest.InCluster(t, vpc.VPC, name, func(u *unstructured.Unstructured) error {
+				Check: resource.ComposeAggregateTestCheckFunc(ids.Same(v), acctest.InCluster(t, vpc.VPC, name, func(u *unstructured.Unstructured) error {
 					return acctest.Expect(u, int64(1003), "spec", "subnets", "backend", "vlan")
-				}),
+				})),
 			},
 			{Config: second, PlanOnly: true},
+			{
+				// A new name is a new VPC: Terraform deletes the old one first
+				// (the new one could not be made beside it: Hedgehog refuses
+				// two VPCs with the same subnets and VLANs), and the data
+				// sources follow.
+				Config: third,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.hedgehog_vpcs.by_namespace", tfjsonpath.New("names"),
+						knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(renamed)})),
+				},
+				Check: ids.Replaced(v, renamedV),
+			},
 		},
 	})
 }
@@ -302,19 +320,21 @@ resource "hedgehog_vpc" "v" {
   timeouts = { delete = "3s" }`, 1)
 	without := strings.Replace(ns, `resource "hedgehog_ipv4_namespace" "ns"`, `resource "hedgehog_ipv4_namespace" "other"`, 1)
 	without = strings.Replace(without, fmt.Sprintf("%q", l.v4), fmt.Sprintf("%q", acctest.HedgehogName("ip")), 1)
+	ids, v4 := acctest.NewIdentity(), acctest.Of(vpc.IPv4Namespace, l.v4)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories,
 		CheckDestroy:             l.gone(t, name),
 		Steps: []resource.TestStep{
-			{Config: acctest.Config(ns + literal)},
+			{Config: acctest.Config(ns + literal), Check: ids.Record(v4)},
 			{
 				Config: acctest.Config(without + strings.Replace(literal, "hedgehog_ipv4_namespace.ns", "hedgehog_ipv4_namespace.other", 1)),
 				ExpectError: acctest.Error("Refused by Admission Webhook", "The delete was refused until the timeout of 3s ran out",
 					"IPv4Namespace has VPCs"),
 			},
 			{
+				// The refused delete left the namespace: the same one, not made again.
 				Config: acctest.Config(ns + literal),
-				Check:  acctest.InCluster(t, vpc.IPv4Namespace, l.v4, func(*unstructured.Unstructured) error { return nil }),
+				Check:  ids.Same(v4),
 			},
 		},
 	})

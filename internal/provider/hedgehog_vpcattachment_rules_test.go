@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
@@ -81,19 +82,21 @@ func TestAccVPCAttachment_deleteBlocked(t *testing.T) {
 		"depends_on = [hedgehog_vpc.v]")
 	with := acctest.Config(l.hcl() + vpcBlock + literal)
 	without := acctest.Config(l.hcl() + strings.Replace(literal, "depends_on = [hedgehog_vpc.v]", "", 1))
+	ids, v := acctest.NewIdentity(), acctest.Of(vpc.VPC, vpcName)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories,
 		CheckDestroy:             l.gone(t, []string{vpcName}, name),
 		Steps: []resource.TestStep{
-			{Config: with},
+			{Config: with, Check: ids.Record(v)},
 			{
 				Config: without,
 				ExpectError: acctest.Error("Refused by Admission Webhook", "The delete was refused until the timeout of 3s ran out",
 					"refused to delete VPC", "VPC has attachments"),
 			},
 			{
+				// The refused delete left the VPC: the same one, not made again.
 				Config: with,
-				Check:  acctest.InCluster(t, vpc.VPC, vpcName, func(*unstructured.Unstructured) error { return nil }),
+				Check:  ids.Same(v),
 			},
 		},
 	})
@@ -109,12 +112,13 @@ func TestAccVPCAttachment_waitForApplied(t *testing.T) {
 	leaf := newLeaf("leaf")
 	server, conn := acctest.HedgehogName("srv"), acctest.HedgehogName("c")
 	vpcName, name := acctest.HedgehogName("vpc"), acctest.HedgehogName("att")
+	w := acctest.NewWitness(t)
 	cfg := func(annotation, timeout string, native bool) string {
 		var leafLines []string
 		if annotation != "" {
 			leafLines = append(leafLines, "annotations = { "+annotation+" }")
 		}
-		return acctest.Config(v.hcl() + leaf.hcl(leafLines...) + fmt.Sprintf(`
+		return w.Config(v.hcl() + leaf.hcl(leafLines...) + fmt.Sprintf(`
 resource "hedgehog_server" "srv" {
   name = %q
 }
@@ -139,7 +143,7 @@ resource "hedgehog_connection" "c" {
 		Steps: []resource.TestStep{
 			{
 				Config: cfg("", "1m", false),
-				Check:  func(*terraform.State) error { return agentCarries(t, leaf.name, "vpcAttachments", name) },
+				Check:  func(*terraform.State) error { return w.Applied(t, leaf.name, "vpcAttachments", name) },
 			},
 			{
 				// The switch goes silent, then the attachment changes.
@@ -157,9 +161,62 @@ resource "hedgehog_connection" "c" {
 				// applied.
 				Config: cfg("", "1m", true),
 				Check: func(*terraform.State) error {
-					return expectAll(agentCarries(t, leaf.name, "vpcAttachments", name),
+					return expectAll(w.Applied(t, leaf.name, "vpcAttachments", name),
 						agentCarriesValue(t, leaf.name, true, "vpcAttachments", name, "nativeVLAN"))
 				},
+			},
+		},
+	})
+}
+
+// Renaming a VPC replaces it, and Terraform deletes the old VPC first
+// (create_before_destroy cannot help: Hedgehog refuses a second VPC with the
+// same subnets and VLANs). While an attachment uses the VPC, Hedgehog
+// refuses that delete: the apply fails and nothing is lost. Replacing the
+// attachment with the VPC (replace_triggered_by) deletes it first, and the
+// rename goes through.
+func TestAccVPC_renameWhileAttached(t *testing.T) {
+	acctest.PreCheck(t)
+	l := newWaitLab()
+	renamed := l
+	renamed.vpc = acctest.HedgehogName("vpc")
+	deleteTimeout := func(hcl string) string {
+		return strings.Replace(hcl, `resource "hedgehog_vpc" "v" {`, "resource \"hedgehog_vpc\" \"v\" {\n  timeouts = { delete = \"10s\" }", 1)
+	}
+	ids, oldVPC, newVPC, att := acctest.NewIdentity(), acctest.Of(vpc.VPC, l.vpc), acctest.Of(vpc.VPC, renamed.vpc),
+		acctest.Of(vpc.VPCAttachment, l.name)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.Factories,
+		CheckDestroy: func(s *terraform.State) error {
+			return expectAll(l.gone(t)(s), acctest.Gone(t, vpc.VPC, renamed.vpc)(s))
+		},
+		Steps: []resource.TestStep{
+			{Config: acctest.Config(deleteTimeout(l.hcl(nil, "native_vlan = false"))), Check: resource.ComposeAggregateTestCheckFunc(ids.Record(oldVPC), ids.Record(att))},
+			{
+				Config: acctest.Config(deleteTimeout(renamed.hcl(nil, "native_vlan = false"))),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("hedgehog_vpc.v", plancheck.ResourceActionDestroyBeforeCreate),
+					plancheck.ExpectResourceAction("hedgehog_vpc_attachment.a", plancheck.ResourceActionUpdate),
+				}},
+				ExpectError: acctest.Error("Refused by Admission Webhook", "The delete was refused until the timeout of 10s ran out",
+					"refused to delete VPC", "VPC has attachments"),
+			},
+			{
+				PreConfig: func() {
+					// The refused delete left the VPC and its attachment as they were.
+					if err := expectAll(ids.Same(oldVPC)(nil), ids.Same(att)(nil)); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: acctest.Config(deleteTimeout(renamed.hcl(nil, "native_vlan = false", "lifecycle {", "  replace_triggered_by = [hedgehog_vpc.v]", "}"))),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("hedgehog_vpc.v", plancheck.ResourceActionDestroyBeforeCreate),
+					plancheck.ExpectResourceAction("hedgehog_vpc_attachment.a", plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(ids.Replaced(oldVPC, newVPC), ids.Replaced(att, att),
+					acctest.InCluster(t, vpc.VPCAttachment, l.name, func(u *unstructured.Unstructured) error {
+						return acctest.Expect(u, renamed.vpc+"/web", "spec", "subnet")
+					})),
 			},
 		},
 	})

@@ -80,8 +80,10 @@ func TestAccVPCAttachment_lifecycle(t *testing.T) {
 	l := newAttachLab()
 	vpcName, a1, a2 := acctest.HedgehogName("vpc"), acctest.HedgehogName("att"), acctest.HedgehogName("att")
 	base := l.hcl() + vpcHCL("v", vpcName, twoSubnets, "wait_for_applied = true")
+	w, ids := acctest.NewWitness(t), acctest.NewIdentity()
+	r1, r2 := acctest.Of(vpc.VPCAttachment, a1), acctest.Of(vpc.VPCAttachment, a2)
 	// A bare VPC name means its subnet default (stored as <vpc>/default: no difference).
-	first := acctest.Config(base +
+	first := w.Config(base +
 		vpcAttachmentHCL("a1", a1, "hedgehog_vpc.v.name", "hedgehog_connection.unbundled.name", "wait_for_applied = true") +
 		vpcAttachmentHCL("a2", a2, `"${hedgehog_vpc.v.name}/web"`, "hedgehog_connection.eslag.name", "native_vlan = true",
 			"wait_for_applied = true"))
@@ -117,18 +119,19 @@ data "hedgehog_vpc_attachments" "of_eslag" {
 						return acctest.Expect(u, "true", "metadata", "labels", vpc.LabelNativeVLAN)
 					}),
 					func(*terraform.State) error {
-						// wait_for_applied: the switches of each connection carry the attachment, applied.
-						return expectAll(agentCarries(t, l.leaf1.name, "vpcAttachments", a1),
-							agentCarries(t, l.leaf1.name, "vpcAttachments", a2), agentCarries(t, l.leaf2.name, "vpcAttachments", a2),
-							agentCarries(t, l.leaf2.name, "vpcs", vpcName))
-					}),
+						// wait_for_applied: the provider saw the switches of each connection apply the
+						// attachment, and so the VPC.
+						return expectAll(w.Applied(t, l.leaf1.name, "vpcAttachments", a1),
+							w.Applied(t, l.leaf1.name, "vpcAttachments", a2), w.Applied(t, l.leaf2.name, "vpcAttachments", a2),
+							w.Applied(t, l.leaf2.name, "vpcs", vpcName))
+					}, ids.Record(r1), ids.Record(r2)),
 			},
 			{Config: first, PlanOnly: true},
 			{ResourceName: "hedgehog_vpc_attachment.a1", ImportState: true, ImportStateId: a1, ImportStateVerify: true,
 				// The import reads the stored form, <vpc>/default.
-				ImportStateVerifyIgnore: []string{"subnet", "wait_for_applied"}},
+				ImportStateVerifyIgnore: []string{"subnet", "wait_for_applied"}, ImportStateCheck: ids.Imported(r1)},
 			{ResourceName: "hedgehog_vpc_attachment.a2", ImportState: true, ImportStateId: "default/" + a2, ImportStateVerify: true,
-				ImportStateVerifyIgnore: []string{"wait_for_applied"}},
+				ImportStateVerifyIgnore: []string{"wait_for_applied"}, ImportStateCheck: ids.Imported(r2)},
 			{
 				Config: second,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -143,12 +146,13 @@ data "hedgehog_vpc_attachments" "of_eslag" {
 					statecheck.ExpectKnownValue("data.hedgehog_vpc_attachments.of_eslag", tfjsonpath.New("names"),
 						knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(a2)})),
 				},
-				Check: acctest.InCluster(t, vpc.VPCAttachment, a2, func(u *unstructured.Unstructured) error {
-					if _, ok := u.GetLabels()[vpc.LabelNativeVLAN]; ok {
-						return fmt.Errorf("attachment %s still has the native VLAN label", a2)
-					}
-					return agentCarries(t, l.leaf2.name, "vpcAttachments", a2)
-				}),
+				Check: resource.ComposeAggregateTestCheckFunc(ids.Same(r2), ids.Same(r1),
+					acctest.InCluster(t, vpc.VPCAttachment, a2, func(u *unstructured.Unstructured) error {
+						if _, ok := u.GetLabels()[vpc.LabelNativeVLAN]; ok {
+							return fmt.Errorf("attachment %s still has the native VLAN label", a2)
+						}
+						return expectAll(w.Applied(t, l.leaf1.name, "vpcAttachments", a2), w.Applied(t, l.leaf2.name, "vpcAttachments", a2))
+					})),
 			},
 			{Config: second, PlanOnly: true},
 		},

@@ -57,7 +57,8 @@ func TestAccVPCPeering_lifecycle(t *testing.T) {
 	l := newVPCPeeringLab()
 	name := acctest.HedgehogName("peer")
 	addr := "hedgehog_vpc_peering.p"
-	first := acctest.Config(l.hcl() + vpcPeeringHCL(name,
+	w, ids, p := acctest.NewWitness(t), acctest.NewIdentity(), acctest.Of(vpc.VPCPeering, name)
+	first := w.Config(l.hcl() + vpcPeeringHCL(name,
 		`[{ (hedgehog_vpc.a.name) = { subnets = ["web"] }, (hedgehog_vpc.b.name) = { subnets = null } }]`, "wait_for_applied = true",
 		// The switches the peering reaches are those of the VPCs' attachments: create it after them.
 		"depends_on = [hedgehog_vpc_attachment.a, hedgehog_vpc_attachment.b]"))
@@ -89,15 +90,15 @@ data "hedgehog_vpc_peerings" "of_b" {
 							firstPolicy(u, l.b, map[string]any{}))
 					}),
 					func(*terraform.State) error {
-						// wait_for_applied: the switches of both VPCs' attachments carry the peering, applied.
-						return expectAll(agentCarries(t, l.leaf1.name, "vpcPeers", name), agentCarries(t, l.leaf2.name, "vpcPeers", name))
-					}),
+						// wait_for_applied: the provider saw the switches of both VPCs' attachments apply the peering.
+						return expectAll(w.Applied(t, l.leaf1.name, "vpcPeers", name), w.Applied(t, l.leaf2.name, "vpcPeers", name))
+					}, ids.Record(p)),
 			},
 			{Config: first, PlanOnly: true},
 			{ResourceName: addr, ImportState: true, ImportStateId: name, ImportStateVerify: true,
-				ImportStateVerifyIgnore: []string{"wait_for_applied"}},
+				ImportStateVerifyIgnore: []string{"wait_for_applied"}, ImportStateCheck: ids.Imported(p)},
 			{ResourceName: addr, ImportState: true, ImportStateId: "default/" + name, ImportStateVerify: true,
-				ImportStateVerifyIgnore: []string{"wait_for_applied"}},
+				ImportStateVerifyIgnore: []string{"wait_for_applied"}, ImportStateCheck: ids.Imported(p)},
 			{
 				Config: second,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -110,7 +111,9 @@ data "hedgehog_vpc_peerings" "of_b" {
 					statecheck.ExpectKnownValue("data.hedgehog_vpc_peerings.of_b", tfjsonpath.New("names"),
 						knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(name)})),
 				},
-				Check: func(*terraform.State) error { return agentCarries(t, l.leaf1.name, "vpcPeers", name) },
+				Check: resource.ComposeAggregateTestCheckFunc(ids.Same(p), func(*terraform.State) error {
+					return expectAll(w.Applied(t, l.leaf1.name, "vpcPeers", name), w.Applied(t, l.leaf2.name, "vpcPeers", name))
+				}),
 			},
 			{Config: second, PlanOnly: true},
 		},
@@ -167,19 +170,21 @@ func TestAccVPCPeering_deleteBlocked(t *testing.T) {
 	literal := vpcPeeringHCL(name, fmt.Sprintf(`[{ (hedgehog_vpc.a.name) = { subnets = null }, %q = { subnets = null } }]`, extra))
 	with := acctest.Config(l.hcl() + extraVPC + strings.Replace(literal, "\n}\n", "\n  depends_on = [hedgehog_vpc.x]\n}\n", 1))
 	without := acctest.Config(l.hcl() + literal)
+	ids, x := acctest.NewIdentity(), acctest.Of(vpc.VPC, extra)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories,
 		CheckDestroy: func(s *terraform.State) error {
 			return expectAll(l.gone(t, name)(s), acctest.Gone(t, vpc.VPC, extra)(s))
 		},
 		Steps: []resource.TestStep{
-			{Config: with},
+			{Config: with, Check: ids.Record(x)},
 			{
 				Config: without,
 				ExpectError: acctest.Error("Refused by Admission Webhook", "The delete was refused until the timeout of 3s ran out",
 					"refused to delete VPC", "VPC has peerings"),
 			},
-			{Config: with, Check: acctest.InCluster(t, vpc.VPC, extra, func(*unstructured.Unstructured) error { return nil })},
+			// The refused delete left the VPC: the same one, not made again.
+			{Config: with, Check: ids.Same(x)},
 		},
 	})
 }

@@ -19,10 +19,7 @@ import (
 )
 
 // proxied is a provider block that reaches the cluster through the proxy.
-func proxied(p *acctest.FaultProxy, extra ...string) string {
-	return acctest.Terraform + fmt.Sprintf("provider \"hedgehog\" {\n  host = %q\n  token = \"through-the-proxy\"\n  cluster_ca_certificate = %q\n%s\n}\n",
-		p.URL, p.CA, strings.Join(extra, "\n"))
-}
+func proxied(p *acctest.FaultProxy, extra ...string) string { return p.Provider(extra...) }
 
 func manyFabrics(namespace string, n int, asn int) string {
 	return fmt.Sprintf(`

@@ -1,3 +1,7 @@
+// The acceptance tests of hedgehog_fabric, and the helpers the other fabric
+// tests share (longer than most files: the lifecycle follows one fabric
+// through every kind of change, in place and by replacement).
+
 package provider_test
 
 import (
@@ -148,10 +152,14 @@ func TestAccFabric_lifecycle(t *testing.T) {
     mtu = 9100
   }
 `
+	moved := acctest.Namespace(t)
+	ids, f, movedF := acctest.NewIdentity(), acctest.FabricOf(ns, name), acctest.FabricOf(moved, name)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.Factories,
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		CheckDestroy:             gone(t, ns, name),
+		CheckDestroy: func(s *terraform.State) error {
+			return expectAll(gone(t, ns, name)(s), gone(t, moved, name)(s))
+		},
 		Steps: []resource.TestStep{
 			{
 				Config: fabricConfig(ns, name, full),
@@ -163,7 +171,7 @@ func TestAccFabric_lifecycle(t *testing.T) {
 					statecheck.ExpectKnownValue(fabricAddr, tfjsonpath.New("switch_config").AtMapKey("vlans"),
 						knownvalue.TupleExact([]knownvalue.Check{knownvalue.Int64Exact(10), knownvalue.Int64Exact(20)})),
 				},
-				Check: inCluster(t, ns, name, func(u *unstructured.Unstructured) error {
+				Check: resource.ComposeAggregateTestCheckFunc(ids.Record(f), inCluster(t, ns, name, func(u *unstructured.Unstructured) error {
 					return expectAll(
 						expect(u, name, "spec", "name"),
 						expect(u, "first fabric", "spec", "description"),
@@ -177,13 +185,14 @@ func TestAccFabric_lifecycle(t *testing.T) {
 						expect(u, "ams1", "metadata", "labels", "site"),
 						expect(u, "netops", "metadata", "annotations", "example.com/owner"),
 					)
-				}),
+				})),
 			},
 			{
 				ResourceName:      fabricAddr,
 				ImportState:       true,
 				ImportStateId:     ns + "/" + name,
 				ImportStateVerify: true,
+				ImportStateCheck:  ids.Imported(f),
 			},
 			{
 				// Every attribute changes; a free-form key, a whole free-form
@@ -197,7 +206,7 @@ func TestAccFabric_lifecycle(t *testing.T) {
 					statecheck.ExpectKnownValue(fabricAddr, tfjsonpath.New("labels"),
 						knownvalue.MapExact(map[string]knownvalue.Check{"site": knownvalue.StringExact("ams1")})),
 				},
-				Check: inCluster(t, ns, name, func(u *unstructured.Unstructured) error {
+				Check: resource.ComposeAggregateTestCheckFunc(ids.Same(f), inCluster(t, ns, name, func(u *unstructured.Unstructured) error {
 					return expectAll(
 						expect(u, "renamed", "spec", "description"),
 						expect(u, int64(4200000001), "spec", "asn"),
@@ -208,7 +217,7 @@ func TestAccFabric_lifecycle(t *testing.T) {
 						expect(u, map[string]any{"mtu": int64(9100)}, "spec", "switch_config"),
 						expect(u, nil, "metadata", "labels", "tier"),
 					)
-				}),
+				})),
 			},
 			{
 				// Out of band: an imperative edit changes managed fields, and
@@ -224,7 +233,7 @@ func TestAccFabric_lifecycle(t *testing.T) {
 					plancheck.ExpectResourceAction(fabricAddr, plancheck.ResourceActionUpdate),
 					plancheck.ExpectKnownValue(fabricAddr, tfjsonpath.New("asn"), knownvalue.Int64Exact(4200000001)),
 				}},
-				Check: inCluster(t, ns, name, func(u *unstructured.Unstructured) error {
+				Check: resource.ComposeAggregateTestCheckFunc(ids.Same(f), inCluster(t, ns, name, func(u *unstructured.Unstructured) error {
 					return expectAll(
 						expect(u, int64(4200000001), "spec", "asn"),
 						expect(u, map[string]any{"mtu": int64(9100)}, "spec", "switch_config"),
@@ -232,7 +241,7 @@ func TestAccFabric_lifecycle(t *testing.T) {
 						// The other tool's label is not ours to remove.
 						expect(u, "other", "metadata", "labels", "owner-tool"),
 					)
-				}),
+				})),
 			},
 			{
 				// The other tool's label never shows as a difference.
@@ -251,9 +260,21 @@ func TestAccFabric_lifecycle(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(fabricAddr, plancheck.ResourceActionCreate),
 				}},
-				Check: inCluster(t, ns, name, func(u *unstructured.Unstructured) error {
+				Check: resource.ComposeAggregateTestCheckFunc(ids.Replaced(f, f), inCluster(t, ns, name, func(u *unstructured.Unstructured) error {
 					return expect(u, int64(4200000001), "spec", "asn")
-				}),
+				})),
+			},
+			{
+				// Another namespace is another object: Terraform deletes the
+				// fabric and makes it again there.
+				Config: fabricConfig(moved, name, changed),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(fabricAddr, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(fabricAddr, tfjsonpath.New("id"), knownvalue.StringExact(moved+"/"+name)),
+				},
+				Check: ids.Replaced(f, movedF),
 			},
 		},
 	})

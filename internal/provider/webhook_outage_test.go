@@ -38,7 +38,9 @@ func (cogServer) Rules() []admissionregistrationv1.RuleWithOperations {
 	}}
 }
 
-func (cogServer) Mutate(context.Context, admissionv1.Operation, *unstructured.Unstructured) error { return nil }
+func (cogServer) Mutate(context.Context, admissionv1.Operation, *unstructured.Unstructured) error {
+	return nil
+}
 
 func (cogServer) Validate(context.Context, admissionv1.Operation, *unstructured.Unstructured, *unstructured.Unstructured) error {
 	return nil

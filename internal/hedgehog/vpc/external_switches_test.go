@@ -12,6 +12,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/kinds"
+	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/kinds/kindtest"
 )
 
 // extLookup serves objects by "<kind>/<name>".
@@ -35,7 +36,7 @@ func (f extLookup) List(_ context.Context, k *kinds.Kind) ([]*unstructured.Unstr
 }
 
 func extObject(t *testing.T, name, spec string) *unstructured.Unstructured {
-	u := &unstructured.Unstructured{Object: map[string]any{"spec": extSpec(t, spec)}}
+	u := &unstructured.Unstructured{Object: map[string]any{"spec": kindtest.Spec(t, spec)}}
 	u.SetName(name)
 	return u
 }

@@ -11,37 +11,38 @@ import (
 
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog/wiring"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/kinds"
+	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/kinds/kindtest"
 )
 
 func TestVPCAttachmentRules(t *testing.T) {
-	runRules(t, VPCAttachment, []ruleCase{
-		{name: "bare VPC name", spec: "{subnet: vpc-01, connection: server-01--unbundled--leaf-01}"},
-		{name: "VPC and subnet", spec: "{subnet: vpc-01/web, connection: server-01--unbundled--leaf-01, nativeVLAN: true}"},
-		{name: "VPC missing", spec: "{subnet: /default, connection: c}", want: "subnet should be in <vpc>/<subnet> format, vpc is missing",
-			path: []any{"subnet"}},
-		{name: "connection missing", spec: "{subnet: vpc-01/default, connection: ''}", want: "connection is required", path: []any{"connection"}},
-		{name: "subnet empty", spec: "{subnet: '', connection: c}", want: "subnet is required", path: []any{"subnet"}},
+	kindtest.CheckRules(t, VPCAttachment, []kindtest.Rule{
+		{Name: "bare VPC name", Spec: "{subnet: vpc-01, connection: server-01--unbundled--leaf-01}"},
+		{Name: "VPC and subnet", Spec: "{subnet: vpc-01/web, connection: server-01--unbundled--leaf-01, nativeVLAN: true}"},
+		{Name: "VPC missing", Spec: "{subnet: /default, connection: c}", Want: "subnet should be in <vpc>/<subnet> format, vpc is missing",
+			Path: []any{"subnet"}},
+		{Name: "connection missing", Spec: "{subnet: vpc-01/default, connection: ''}", Want: "connection is required", Path: []any{"connection"}},
+		{Name: "subnet empty", Spec: "{subnet: '', connection: c}", Want: "subnet is required", Path: []any{"subnet"}},
 	})
 }
 
 func TestVPCAttachmentDefaults(t *testing.T) {
-	runDefaults(t, VPCAttachment, []defaultCase{
-		{"bare VPC name: its default subnet", "{subnet: vpc-01, connection: c}", "{subnet: vpc-01/default, connection: c}"},
-		{"empty subnet part: left as it is", "{subnet: vpc-01/, connection: c}", "{subnet: vpc-01/, connection: c}"},
-		{"VPC part empty: left as it is", "{subnet: /x, connection: c}", "{subnet: /x, connection: c}"},
+	kindtest.CheckDefaults(t, VPCAttachment, []kindtest.Default{
+		{Name: "bare VPC name: its default subnet", Request: "{subnet: vpc-01, connection: c}", Stored: "{subnet: vpc-01/default, connection: c}"},
+		{Name: "empty subnet part: left as it is", Request: "{subnet: vpc-01/, connection: c}", Stored: "{subnet: vpc-01/, connection: c}"},
+		{Name: "VPC part empty: left as it is", Request: "{subnet: /x, connection: c}", Stored: "{subnet: /x, connection: c}"},
 	})
 }
 
 func TestVPCPeeringRules(t *testing.T) {
-	runRules(t, VPCPeering, []ruleCase{
-		{name: "two VPCs", spec: "{permit: [{vpc-2: {}, vpc-1: {subnets: [default]}}]}"},
-		{name: "one VPC", spec: "{permit: [{vpc-1: {}}]}", want: "each permit policy must have exactly 2 VPCs (idx 0)", path: []any{"permit", 0}},
-		{name: "three VPCs", spec: "{permit: [{vpc-1: {}, vpc-2: {}}, {vpc-1: {}, vpc-3: {}}]}", want: "VPCPeering must have exactly 2 VPCs",
-			path: []any{"permit"}},
-		{name: "remote", spec: "{remote: border, permit: [{vpc-1: {}, vpc-2: {}}]}",
-			want: "remote field is deprecated and no longer supported", path: []any{"remote"}},
+	kindtest.CheckRules(t, VPCPeering, []kindtest.Rule{
+		{Name: "two VPCs", Spec: "{permit: [{vpc-2: {}, vpc-1: {subnets: [default]}}]}"},
+		{Name: "one VPC", Spec: "{permit: [{vpc-1: {}}]}", Want: "each permit policy must have exactly 2 VPCs (idx 0)", Path: []any{"permit", 0}},
+		{Name: "three VPCs", Spec: "{permit: [{vpc-1: {}, vpc-2: {}}, {vpc-1: {}, vpc-3: {}}]}", Want: "VPCPeering must have exactly 2 VPCs",
+			Path: []any{"permit"}},
+		{Name: "remote", Spec: "{remote: border, permit: [{vpc-1: {}, vpc-2: {}}]}",
+			Want: "remote field is deprecated and no longer supported", Path: []any{"remote"}},
 	})
-	if got := PeeredVPCs(spec(t, "{permit: [{vpc-2: {}, vpc-1: {}}]}")); fmt.Sprint(got) != "[vpc-1 vpc-2]" {
+	if got := PeeredVPCs(kindtest.Spec(t, "{permit: [{vpc-2: {}, vpc-1: {}}]}")); fmt.Sprint(got) != "[vpc-1 vpc-2]" {
 		t.Errorf("peered VPCs %v", got)
 	}
 	if p := VPCPeering.Check("p", map[string]any{"permit": []any{kinds.Unknown}}); len(p) > 0 {
@@ -76,13 +77,13 @@ func named(name string, spec map[string]any) *unstructured.Unstructured {
 func TestAppliedSwitches(t *testing.T) {
 	l := fakeLookup{
 		wiring.Connection.Kind: {
-			named("c1", spec(t, "unbundled: {link: {server: {port: s/a}, switch: {port: leaf-01/E1/1}}}")),
-			named("c2", spec(t, "eslag: {links: [{server: {port: s/b}, switch: {port: leaf-02/E1/1}}, {server: {port: s/c}, switch: {port: leaf-03/E1/1}}]}")),
+			named("c1", kindtest.Spec(t, "unbundled: {link: {server: {port: s/a}, switch: {port: leaf-01/E1/1}}}")),
+			named("c2", kindtest.Spec(t, "eslag: {links: [{server: {port: s/b}, switch: {port: leaf-02/E1/1}}, {server: {port: s/c}, switch: {port: leaf-03/E1/1}}]}")),
 		},
 		VPCAttachment.Kind: {
-			named("a1", spec(t, "{subnet: vpc-1/default, connection: c1}")),
-			named("a2", spec(t, "{subnet: vpc-2/default, connection: c2}")),
-			named("a3", spec(t, "{subnet: vpc-1/web, connection: gone}")),
+			named("a1", kindtest.Spec(t, "{subnet: vpc-1/default, connection: c1}")),
+			named("a2", kindtest.Spec(t, "{subnet: vpc-2/default, connection: c2}")),
+			named("a3", kindtest.Spec(t, "{subnet: vpc-1/web, connection: gone}")),
 		},
 	}
 	ctx := context.Background()
@@ -95,5 +96,5 @@ func TestAppliedSwitches(t *testing.T) {
 	check("attachment", VPCAttachment, l[VPCAttachment.Kind][1], "[leaf-02 leaf-03]")
 	check("VPC", VPC, named("vpc-1", nil), "[leaf-01]")
 	check("VPC without attachments", VPC, named("vpc-9", nil), "[]")
-	check("peering", VPCPeering, named("p", spec(t, "{permit: [{vpc-1: {}, vpc-2: {}}]}")), "[leaf-01 leaf-02 leaf-03]")
+	check("peering", VPCPeering, named("p", kindtest.Spec(t, "{permit: [{vpc-1: {}, vpc-2: {}}]}")), "[leaf-01 leaf-02 leaf-03]")
 }

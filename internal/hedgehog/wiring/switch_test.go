@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/kinds/kindtest"
 )
 
 const leaf = `role: server-leaf
@@ -15,45 +17,45 @@ protocolIP: 172.30.8.2/32
 `
 
 func TestSwitchRules(t *testing.T) {
-	runRules(t, Switch, []ruleCase{
-		{name: "hydrated leaf", object: "leaf-01", spec: leaf},
-		{name: "leaf with ESLAG, SPEED_ port speed, empty link-flap settings", object: "leaf-01",
-			spec: leaf + "redundancy: {group: eslag-1, type: eslag}\nportSpeeds: {E1/1: SPEED_25GB}\nlinkFlapErrDisable: {}"},
-		{name: "spine with a VTEP IP", object: "spine-01",
-			spec: "role: spine\nprofile: vs\nasn: 65101\nip: 172.30.0.8/21\nvtepIP: 172.30.12.0/32\nprotocolIP: 172.30.8.2/32",
-			want: "VTEP IP is not allowed for spine switches", path: []any{"vtepIP"}},
-		{name: "redundancy group without type", object: "leaf-01", spec: leaf + "redundancy: {group: eslag-1}",
-			want: "redundancy group specified without type", path: []any{"redundancy", "group"}},
-		{name: "redundancy type without group", object: "leaf-01", spec: leaf + "redundancy: {type: eslag}",
-			want: "redundancy type specified without group", path: []any{"redundancy", "type"}},
-		{name: "mclag is deprecated", object: "leaf-01", spec: leaf + "redundancy: {group: m, type: mclag}",
-			want: "MCLAG is deprecated and no longer supported", path: []any{"redundancy", "type"}, warning: true},
-		{name: "management IP without prefix length", object: "leaf-01", spec: strings.Replace(leaf, "172.30.0.8/21", "172.30.0.8", 1),
-			want: `failed hydration validation: parsing switch leaf-01 IP 172.30.0.8: netip.ParsePrefix("172.30.0.8"): no '/'`,
-			path: []any{"ip"}},
-		{name: "protocol IP not a /32", object: "leaf-01", spec: strings.Replace(leaf, "172.30.8.2/32", "172.30.8.2/24", 1),
-			want: "failed hydration validation: switch leaf-01 protocol IP 172.30.8.2/24 must be a /32", path: []any{"protocolIP"}},
-		{name: "VTEP IP not a /32", object: "leaf-01", spec: strings.Replace(leaf, "172.30.12.0/32", "172.30.12.0/22", 1),
-			want: "failed hydration validation: switch leaf-01 VTEP IP 172.30.12.0/22 must be a /32", path: []any{"vtepIP"}},
-		{name: "bad port locator", object: "leaf-01", spec: leaf + "portLocators: {E1/1: soon}",
-			want: `invalid port locator expire "soon" for port E1/1: expected an empty value, a duration such as 10m or an exact ` +
+	kindtest.CheckRules(t, Switch, []kindtest.Rule{
+		{Name: "hydrated leaf", Object: "leaf-01", Spec: leaf},
+		{Name: "leaf with ESLAG, SPEED_ port speed, empty link-flap settings", Object: "leaf-01",
+			Spec: leaf + "redundancy: {group: eslag-1, type: eslag}\nportSpeeds: {E1/1: SPEED_25GB}\nlinkFlapErrDisable: {}"},
+		{Name: "spine with a VTEP IP", Object: "spine-01",
+			Spec: "role: spine\nprofile: vs\nasn: 65101\nip: 172.30.0.8/21\nvtepIP: 172.30.12.0/32\nprotocolIP: 172.30.8.2/32",
+			Want: "VTEP IP is not allowed for spine switches", Path: []any{"vtepIP"}},
+		{Name: "redundancy group without type", Object: "leaf-01", Spec: leaf + "redundancy: {group: eslag-1}",
+			Want: "redundancy group specified without type", Path: []any{"redundancy", "group"}},
+		{Name: "redundancy type without group", Object: "leaf-01", Spec: leaf + "redundancy: {type: eslag}",
+			Want: "redundancy type specified without group", Path: []any{"redundancy", "type"}},
+		{Name: "mclag is deprecated", Object: "leaf-01", Spec: leaf + "redundancy: {group: m, type: mclag}",
+			Want: "MCLAG is deprecated and no longer supported", Path: []any{"redundancy", "type"}, Warning: true},
+		{Name: "management IP without prefix length", Object: "leaf-01", Spec: strings.Replace(leaf, "172.30.0.8/21", "172.30.0.8", 1),
+			Want: `failed hydration validation: parsing switch leaf-01 IP 172.30.0.8: netip.ParsePrefix("172.30.0.8"): no '/'`,
+			Path: []any{"ip"}},
+		{Name: "protocol IP not a /32", Object: "leaf-01", Spec: strings.Replace(leaf, "172.30.8.2/32", "172.30.8.2/24", 1),
+			Want: "failed hydration validation: switch leaf-01 protocol IP 172.30.8.2/24 must be a /32", Path: []any{"protocolIP"}},
+		{Name: "VTEP IP not a /32", Object: "leaf-01", Spec: strings.Replace(leaf, "172.30.12.0/32", "172.30.12.0/22", 1),
+			Want: "failed hydration validation: switch leaf-01 VTEP IP 172.30.12.0/22 must be a /32", Path: []any{"vtepIP"}},
+		{Name: "bad port locator", Object: "leaf-01", Spec: leaf + "portLocators: {E1/1: soon}",
+			Want: `invalid port locator expire "soon" for port E1/1: expected an empty value, a duration such as 10m or an exact ` +
 				`UTC time in the "2006-01-02 15:04:05" format: parsing time "soon" as "2006-01-02 15:04:05": cannot parse "soon" as "2006"`,
-			path: []any{"portLocators", "E1/1"}},
+			Path: []any{"portLocators", "E1/1"}},
 	})
 }
 
 func TestSwitchDefaults(t *testing.T) {
-	runDefaults(t, Switch, []defaultCase{
-		{"hydrated leaf, nothing optional given", leaf,
-			leaf + "boot: {}\necmp: {}\nredundancy: {}\nvlanNamespaces: [default]"},
-		{"groups and namespaces sorted, redundancy group added, SPEED_ dropped, link-flap defaults",
-			leaf + `groups: [zz, aa]
+	kindtest.CheckDefaults(t, Switch, []kindtest.Default{
+		{Name: "hydrated leaf, nothing optional given", Request: leaf,
+			Stored: leaf + "boot: {}\necmp: {}\nredundancy: {}\nvlanNamespaces: [default]"},
+		{Name: "groups and namespaces sorted, redundancy group added, SPEED_ dropped, link-flap defaults",
+			Request: leaf + `groups: [zz, aa]
 vlanNamespaces: [ns-b, ns-a]
 redundancy: {group: eslag-1, type: eslag}
 portSpeeds: {E1/1: SPEED_25GB}
 portGroupSpeeds: {"1": SPEED_10GB}
 linkFlapErrDisable: {flapThreshold: 5}`,
-			leaf + `boot: {}
+			Stored: leaf + `boot: {}
 ecmp: {}
 groups: [aa, eslag-1, zz]
 vlanNamespaces: [ns-a, ns-b]
@@ -61,8 +63,8 @@ redundancy: {group: eslag-1, type: eslag}
 portSpeeds: {E1/1: 25GB}
 portGroupSpeeds: {"1": 10GB}
 linkFlapErrDisable: {flapThreshold: 5, samplingInterval: 30, recoveryInterval: 300}`},
-		{"empty link-flap settings", leaf + "linkFlapErrDisable: {}",
-			leaf + "boot: {}\necmp: {}\nredundancy: {}\nvlanNamespaces: [default]\n" +
+		{Name: "empty link-flap settings", Request: leaf + "linkFlapErrDisable: {}",
+			Stored: leaf + "boot: {}\necmp: {}\nredundancy: {}\nvlanNamespaces: [default]\n" +
 				"linkFlapErrDisable: {flapThreshold: 3, samplingInterval: 30, recoveryInterval: 300}"},
 	})
 }
@@ -85,7 +87,7 @@ func TestPortLocators(t *testing.T) {
 		}
 	}
 	// "*" stands for every port and replaces the others.
-	s := spec(t, leaf+`portLocators: {"*": "", E1/1: 10m}`)
+	s := kindtest.Spec(t, leaf+`portLocators: {"*": "", E1/1: 10m}`)
 	Switch.Default(s)
 	locators, _ := s["portLocators"].(map[string]any)
 	if _, ok := locators["*"]; !ok || len(locators) != 1 {

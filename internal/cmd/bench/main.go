@@ -12,16 +12,19 @@
 //
 // vpc (make bench-vpc): a realistic mixed Hedgehog configuration — N VPCs
 // with two subnets each, 5N attachments and N/2 peerings — as typed
-// resources against kubectl_manifest of the same objects, on a cluster that
-// runs the Hedgehog stand-in (its webhook admits every object of both).
+// resources (with the plan's dry runs, as users get them, and without)
+// against kubectl_manifest of the same objects, on a cluster that runs the
+// Hedgehog stand-in (its webhook admits every object of both), and against
+// terraform_data resources holding the same values: the CLI's floor.
 //
 // For each N it times apply (create), plan with no change, apply (update
 // every object) and destroy, interleaving providers in each run, and reports
-// medians with the API requests the API server counted on the scenario's
-// resources and the provider process' peak RSS.
+// medians and spreads of the wall time, the API requests the API server
+// counted on the scenario's resources, the provider processes' CPU time and
+// peak RSS, and the CLI process' own CPU time and peak RSS.
 //
-//	bench [-scenario fabric|vpc] [-n 10,100,1000] [-runs 3] [-out internal/cmd/bench/results]
-//	bench shim   (internal: wraps a provider binary to record its peak RSS)
+//	bench [-scenario fabric|vpc] [-n 10,100,1000] [-runs 3] [-out internal/cmd/bench/results] [-profile dir]
+//	bench shim   (internal: wraps a provider binary to measure its CPU time and peak RSS)
 package main
 
 import (
@@ -65,6 +68,7 @@ func main() {
 	ns := flag.String("n", "10,100,1000", "comma-separated numbers of objects (vpc: of VPCs)")
 	runs := flag.Int("runs", 3, "runs of every cell (the median is reported)")
 	out := flag.String("out", "internal/cmd/bench/results", "where to write <scenario>.json, .md and .svg")
+	profile := flag.String("profile", "", "a directory: the hedgehog provider writes a CPU profile of every operation there")
 	flag.Parse()
 	sc, ok := scenarios[*name]
 	if !ok {
@@ -78,7 +82,7 @@ func main() {
 		}
 		sizes = append(sizes, n)
 	}
-	if err := run(sc, sizes, *runs, *out); err != nil {
+	if err := run(sc, sizes, *runs, *out, *profile); err != nil {
 		fatalf("%v", err)
 	}
 }
@@ -88,7 +92,7 @@ func fatalf(format string, args ...any) {
 	os.Exit(1)
 }
 
-func run(sc *scenario, sizes []int, runs int, out string) error {
+func run(sc *scenario, sizes []int, runs int, out, profile string) error {
 	root, err := os.Getwd()
 	if err != nil {
 		return err
@@ -118,6 +122,11 @@ func run(sc *scenario, sizes []int, runs int, out string) error {
 	cfg.QPS, cfg.Burst = 500, 1000
 	b := &bench{sc: sc, tofu: filepath.Join(bin, "tofu"), rc: cliRC, work: work, kubeconfig: cluster.KubeconfigPath(),
 		client: kubernetes.NewForConfigOrDie(cfg), dyn: dynamic.NewForConfigOrDie(cfg), cells: map[string]*Cell{}}
+	if profile != "" {
+		if b.profile, err = filepath.Abs(profile); err != nil {
+			return err
+		}
+	}
 	for _, p := range sc.Peers {
 		if p.Namespace != "" && p.Namespace != "default" {
 			ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: p.Namespace}}
@@ -141,7 +150,7 @@ func run(sc *scenario, sizes []int, runs int, out string) error {
 		for _, n := range sizes {
 			for _, p := range sc.Peers {
 				fmt.Printf("==> run %d/%d, N=%d, %s\n", r, runs, n, p.Name)
-				if err := b.measure(p, n); err != nil {
+				if err := b.measure(p, n, r); err != nil {
 					return fmt.Errorf("%s, N=%d: %w", p.Name, n, err)
 				}
 			}

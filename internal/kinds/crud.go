@@ -194,18 +194,9 @@ func (r *Resource) Update(ctx context.Context, req resource.UpdateRequest, resp 
 	obj := r.kind.toObject(r.cfg, attrs, spec)
 	api := r.kind.objects(r.cfg)
 	// A create records its fields as an imperative update (kube.Objects.Create
-	// says why); before the first apply they become applied fields. The
-	// object is read from the snapshot, so this costs nothing once done.
-	if err := api.RecordApplied(ctx, obj.GetNamespace(), obj.GetName(), r.cfg.FieldManager); err != nil {
-		// The update itself can still be made; only a field that the
-		// configuration stopped setting may stay on the object.
-		_, detail := r.cfg.Client.Explain(err, api.Target("update", obj.GetNamespace(), obj.GetName()))
-		resp.Diagnostics.AddWarning(r.kind.Kind+" Fields Not Yet Recorded As Applied", fmt.Sprintf(
-			"Before updating %s %s/%s, recording the fields this provider created as its server-side apply fields "+
-				"failed: %s\n\nThe update goes ahead; a field removed from the configuration may stay on the object "+
-				"until the next apply records them.", r.kind.Kind, obj.GetNamespace(), obj.GetName(), detail))
-	}
-	u, err := r.apply(ctx, api, obj, boolValue(attrs["force_conflicts"]), false)
+	// says why); applyUpdate records them as applied first when the apply
+	// needs it.
+	u, err := r.applyUpdate(ctx, api, obj, spec, boolValue(attrs["force_conflicts"]), &resp.Diagnostics)
 	if fields := kube.UnknownFields(err); len(fields) > 0 {
 		r.unknownFields(fields, err, &resp.Diagnostics)
 		return

@@ -96,12 +96,14 @@ resource "terraform_data" "f" {
 // fabricRatios computes the ratios the performance issue asks for, and lists the
 // targets that were missed.
 func fabricRatios(cells []*Cell, sizes []int) (out, scaling []Ratio, missed []string) {
-	add := func(list *[]Ratio, name string, n int, value, target float64) {
-		r := Ratio{Name: name, N: n, Value: value, Target: target, Met: target == 0 || value <= target}
+	add := func(list *[]Ratio, r Ratio) {
 		*list = append(*list, r)
 		if !r.Met {
-			missed = append(missed, fmt.Sprintf("%s at N=%d is %.2f, target ≤ %.2f", name, n, value, target))
+			missed = append(missed, fmt.Sprintf("%s at N=%d is %.2f, target ≤ %.2f%s", r.Name, r.N, r.Value, r.Target, r.noiseNote()))
 		}
+	}
+	fixed := func(name string, n int, value, target float64) Ratio {
+		return Ratio{Name: name, N: n, Value: value, Target: target, Met: target == 0 || value <= target}
 	}
 	targets := map[string]map[string]float64{ // operation → reference → target at N=1000
 		"plan (no change)": {"time_static": 0.6, "kubectl_manifest": 0.55},
@@ -128,21 +130,21 @@ func fabricRatios(cells []*Cell, sizes []int) (out, scaling []Ratio, missed []st
 				case n == 100 && ref == "time_static":
 					target = 1.0
 				}
-				add(&out, fmt.Sprintf("%s: hedgehog_fabric / %s", op, ref), n, hh.Median.Seconds/c.Median.Seconds, target)
+				add(&out, timeRatio(fmt.Sprintf("%s: hedgehog_fabric / %s", op, ref), n, hh, c, target))
 			}
 			if op == "plan (no change)" && (n == 100 || n == 1000) {
-				add(&out, "plan (no change): API requests on fabrics", n, float64(hh.Median.Requests), 5)
+				add(&out, fixed("plan (no change): API requests on fabrics", n, float64(hh.Median.Requests), 5))
 			}
 		}
 		if hh, kc := peakOf(cells, "hedgehog_fabric", n), peakOf(cells, "kubectl_manifest", n); n == 1000 && kc > 0 {
-			add(&out, "peak provider RSS: hedgehog_fabric / kubectl_manifest", n, hh/kc, 1.0)
+			add(&out, fixed("peak provider RSS: hedgehog_fabric / kubectl_manifest", n, hh/kc, 1.0))
 		}
 	}
 	if contains(sizes, 100) && contains(sizes, 1000) {
 		for _, op := range operations {
 			small, big := cell(cells, "hedgehog_fabric", op, 100), cell(cells, "hedgehog_fabric", op, 1000)
 			if small != nil && big != nil && small.Median.Seconds > 0 {
-				add(&scaling, op+": N=1000 / N=100", 1000, big.Median.Seconds/small.Median.Seconds, 11)
+				add(&scaling, timeRatio(op+": N=1000 / N=100", 1000, big, small, 11))
 			}
 		}
 	}

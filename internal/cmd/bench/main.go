@@ -12,16 +12,20 @@
 //
 // vpc (make bench-vpc): a realistic mixed Hedgehog configuration — N VPCs
 // with two subnets each, 5N attachments and N/2 peerings — as typed
-// resources against kubectl_manifest of the same objects, on a cluster that
-// runs the Hedgehog stand-in (its webhook admits every object of both).
+// resources (with the plan's dry runs, as users get them, and without)
+// against kubectl_manifest of the same objects, on a cluster that runs the
+// Hedgehog stand-in (its webhook admits every object of both), and against
+// terraform_data resources holding the same values: the CLI's floor.
 //
 // For each N it times apply (create), plan with no change, apply (update
 // every object) and destroy, interleaving providers in each run, and reports
-// medians with the API requests the API server counted on the scenario's
-// resources and the provider process' peak RSS.
+// medians and spreads of the wall time, the API requests the API server
+// counted on the scenario's resources, the provider processes' CPU time and
+// peak RSS, and the CLI process' own CPU time and peak RSS.
 //
-//	bench [-scenario fabric|vpc] [-n 10,100,1000] [-runs 3] [-out internal/cmd/bench/results]
-//	bench shim   (internal: wraps a provider binary to record its peak RSS)
+//	bench [-scenario fabric|vpc] [-n 10,100,1000] [-runs 3] [-out internal/cmd/bench/results] [-profile dir] [-peers names]
+//	bench -scenario vpc -serve dir   (a cluster and configurations to profile by hand)
+//	bench shim   (internal: wraps a provider binary to measure its CPU time and peak RSS)
 package main
 
 import (
@@ -29,9 +33,11 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -65,6 +71,11 @@ func main() {
 	ns := flag.String("n", "10,100,1000", "comma-separated numbers of objects (vpc: of VPCs)")
 	runs := flag.Int("runs", 3, "runs of every cell (the median is reported)")
 	out := flag.String("out", "internal/cmd/bench/results", "where to write <scenario>.json, .md and .svg")
+	var o options
+	flag.StringVar(&o.profile, "profile", "", "a directory: the hedgehog provider writes a CPU profile of every operation there")
+	only := flag.String("peers", "", "comma-separated peer names (or their beginnings) to run; default all")
+	flag.StringVar(&o.serve, "serve", "", "a directory: set up the cluster, write one configuration per peer there, "+
+		"and wait for an interrupt instead of measuring (for profiling by hand)")
 	flag.Parse()
 	sc, ok := scenarios[*name]
 	if !ok {
@@ -78,7 +89,22 @@ func main() {
 		}
 		sizes = append(sizes, n)
 	}
-	if err := run(sc, sizes, *runs, *out); err != nil {
+	if *only != "" {
+		var keep []peer
+		for _, p := range sc.Peers {
+			for _, name := range strings.Split(*only, ",") {
+				if strings.HasPrefix(p.Name, strings.TrimSpace(name)) {
+					keep = append(keep, p)
+					break
+				}
+			}
+		}
+		copied := *sc
+		copied.Peers = keep
+		sc = &copied
+	}
+	o.runs, o.out = *runs, *out
+	if err := run(sc, sizes, o); err != nil {
 		fatalf("%v", err)
 	}
 }
@@ -88,7 +114,12 @@ func fatalf(format string, args ...any) {
 	os.Exit(1)
 }
 
-func run(sc *scenario, sizes []int, runs int, out string) error {
+type options struct {
+	runs                int
+	out, profile, serve string
+}
+
+func run(sc *scenario, sizes []int, o options) error {
 	root, err := os.Getwd()
 	if err != nil {
 		return err
@@ -118,6 +149,11 @@ func run(sc *scenario, sizes []int, runs int, out string) error {
 	cfg.QPS, cfg.Burst = 500, 1000
 	b := &bench{sc: sc, tofu: filepath.Join(bin, "tofu"), rc: cliRC, work: work, kubeconfig: cluster.KubeconfigPath(),
 		client: kubernetes.NewForConfigOrDie(cfg), dyn: dynamic.NewForConfigOrDie(cfg), cells: map[string]*Cell{}}
+	if o.profile != "" {
+		if b.profile, err = filepath.Abs(o.profile); err != nil {
+			return err
+		}
+	}
 	for _, p := range sc.Peers {
 		if p.Namespace != "" && p.Namespace != "default" {
 			ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: p.Namespace}}
@@ -137,15 +173,43 @@ func run(sc *scenario, sizes []int, runs int, out string) error {
 			return err
 		}
 	}
-	for r := 1; r <= runs; r++ {
+	if o.serve != "" {
+		return b.serve(o.serve)
+	}
+	for r := 1; r <= o.runs; r++ {
 		for _, n := range sizes {
 			for _, p := range sc.Peers {
-				fmt.Printf("==> run %d/%d, N=%d, %s\n", r, runs, n, p.Name)
-				if err := b.measure(p, n); err != nil {
+				fmt.Printf("==> run %d/%d, N=%d, %s\n", r, o.runs, n, p.Name)
+				if err := b.measure(p, n, r); err != nil {
 					return fmt.Errorf("%s, N=%d: %w", p.Name, n, err)
 				}
 			}
 		}
 	}
-	return b.report(sizes, runs, out)
+	return b.report(sizes, o.runs, o.out)
+}
+
+// serve writes each peer's configuration into dir/<peer> with a script that
+// runs the CLI as the benchmark does, and waits for an interrupt.
+func (b *bench) serve(dir string) error {
+	for _, p := range b.sc.Peers {
+		d := filepath.Join(dir, slug(p.Name))
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(d, "main.tf"), []byte(p.config(b.kubeconfig, p.Namespace)), 0o600); err != nil {
+			return err
+		}
+		env := append([]string{"TF_CLI_CONFIG_FILE=" + b.rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1"}, p.Env...)
+		script := "#!/bin/sh\n# " + p.Name + ": ./tf apply -auto-approve -var n=200 -var asn=65000\ncd \"$(dirname \"$0\")\"\n" +
+			"exec env " + strings.Join(env, " ") + " " + b.tofu + " \"$@\"\n"
+		if err := os.WriteFile(filepath.Join(d, "tf"), []byte(script), 0o755); err != nil {
+			return err
+		}
+	}
+	fmt.Printf("==> serving: configurations in %s, kubeconfig %s; interrupt to stop\n", dir, b.kubeconfig)
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
+	<-stop
+	return nil
 }

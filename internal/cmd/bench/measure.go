@@ -40,15 +40,21 @@ func required(source string) string {
 type sample struct {
 	Seconds  float64 `json:"seconds"`
 	Requests int     `json:"requests"`
-	RSSMB    float64 `json:"peak_rss_mb"`
+	RSSMB    float64 `json:"peak_rss_mb"`     // the provider process
+	CPU      float64 `json:"provider_cpu_s"`  // the provider processes
+	CLICPU   float64 `json:"cli_cpu_s"`       // the CLI process alone
+	CLIRSSMB float64 `json:"cli_peak_rss_mb"` // the CLI process alone
 }
 
-// Cell is the median of the samples of one provider, operation and N.
+// Cell is the median of the samples of one provider, operation and N, with
+// their smallest and largest values (each field on its own).
 type Cell struct {
 	Provider  string   `json:"provider"`
 	Operation string   `json:"operation"`
 	N         int      `json:"n"`
 	Median    sample   `json:"median"`
+	Min       sample   `json:"min"`
+	Max       sample   `json:"max"`
 	Samples   []sample `json:"samples"`
 }
 
@@ -59,9 +65,12 @@ type bench struct {
 	dyn                        dynamic.Interface
 	cells                      map[string]*Cell
 	cleanup                    []func()
+	// profile, when set, is where the hedgehog provider writes a CPU
+	// profile of every operation (HEDGEHOG_CPUPROFILE).
+	profile string
 }
 
-func (b *bench) measure(p peer, n int) error {
+func (b *bench) measure(p peer, n, run int) error {
 	dir, err := os.MkdirTemp(b.work, "cfg-")
 	if err != nil {
 		return err
@@ -69,18 +78,19 @@ func (b *bench) measure(p peer, n int) error {
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(p.config(b.kubeconfig, p.Namespace)), 0o600); err != nil {
 		return err
 	}
-	rss := filepath.Join(dir, "rss")
-	env := append(cleanEnv(), "TF_CLI_CONFIG_FILE="+b.rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "BENCH_RSS_FILE="+rss)
+	usageFile := filepath.Join(dir, "usage")
+	env := append(cleanEnv(), "TF_CLI_CONFIG_FILE="+b.rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "BENCH_USAGE_FILE="+usageFile)
 	env = append(env, p.Env...)
-	tofu := func(args ...string) error {
+	tofu := func(extra []string, args ...string) (usage, error) {
 		cmd := exec.Command(b.tofu, args...)
-		cmd.Dir, cmd.Env = dir, env
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return fmt.Errorf("tofu %s: %w\n%s", strings.Join(args, " "), err, tail(out))
+		cmd.Dir, cmd.Env = dir, append(env, extra...)
+		out, u, err := runMeasured(cmd, usageFile)
+		if err != nil {
+			return u, fmt.Errorf("tofu %s: %w\n%s", strings.Join(args, " "), err, tail(out))
 		}
-		return nil
+		return u, nil
 	}
-	if err := tofu("init", "-input=false", "-no-color"); err != nil {
+	if _, err := tofu(nil, "init", "-input=false", "-no-color"); err != nil {
 		return err
 	}
 	vars := func(asn int) []string {
@@ -93,13 +103,17 @@ func (b *bench) measure(p peer, n int) error {
 		append([]string{"destroy", "-auto-approve"}, vars(65001)...),
 	}
 	for i, args := range steps {
-		_ = os.Remove(rss)
+		extra, err := b.profileEnv(p, n, run, operations[i])
+		if err != nil {
+			return err
+		}
 		before, err := b.requests()
 		if err != nil {
 			return err
 		}
 		start := time.Now()
-		if err := tofu(args...); err != nil {
+		u, err := tofu(extra, args...)
+		if err != nil {
 			return err
 		}
 		elapsed := time.Since(start).Seconds()
@@ -107,7 +121,8 @@ func (b *bench) measure(p peer, n int) error {
 		if err != nil {
 			return err
 		}
-		s := sample{Seconds: elapsed, Requests: after - before, RSSMB: peakRSS(rss)}
+		s := sample{Seconds: elapsed, Requests: after - before, RSSMB: u.ProviderRSS, CPU: u.ProviderCPU, CLICPU: u.CLICPU,
+			CLIRSSMB: u.CLIRSS}
 		key := fmt.Sprintf("%s|%s|%d", p.Name, operations[i], n)
 		c, ok := b.cells[key]
 		if !ok {
@@ -145,18 +160,26 @@ func cleanEnv() []string {
 	return env
 }
 
-func peakRSS(file string) float64 {
-	raw, err := os.ReadFile(file)
-	if err != nil {
-		return 0
+// profileEnv asks this provider for a CPU profile of the operation, in
+// <profile>/<peer>-n<N>-r<run>/<operation>/cpu-<pid>.pprof.
+func (b *bench) profileEnv(p peer, n, run int, op string) ([]string, error) {
+	if b.profile == "" || p.Binary != "terraform-provider-hedgehog" {
+		return nil, nil
 	}
-	peak := 0
-	for _, line := range strings.Fields(string(raw)) {
-		if kb, err := strconv.Atoi(line); err == nil && kb > peak {
-			peak = kb
+	dir := filepath.Join(b.profile, fmt.Sprintf("%s-n%d-r%d", slug(p.Name), n, run), slug(op))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	return []string{"HEDGEHOG_CPUPROFILE=" + dir}, nil
+}
+
+func slug(s string) string {
+	return strings.Trim(strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' {
+			return r
 		}
-	}
-	return float64(peak) / 1024
+		return '-'
+	}, strings.ToLower(s)), "-")
 }
 
 // requests is the API server's own count of requests on the scenario's
@@ -189,21 +212,32 @@ func (b *bench) counted(line string) bool {
 	return false
 }
 
-func median(samples []sample) sample {
-	pick := func(get func(sample) float64) float64 {
+// summary is the median, the smallest and the largest of the samples, each
+// field on its own.
+func summary(samples []sample) (med, lo, hi sample) {
+	pick := func(get func(sample) float64) (m, l, h float64) {
 		v := make([]float64, len(samples))
 		for i, s := range samples {
 			v[i] = get(s)
 		}
 		sort.Float64s(v)
-		if len(v)%2 == 1 {
-			return v[len(v)/2]
+		m = v[len(v)/2]
+		if len(v)%2 == 0 {
+			m = (v[len(v)/2-1] + v[len(v)/2]) / 2
 		}
-		return (v[len(v)/2-1] + v[len(v)/2]) / 2
+		return m, v[0], v[len(v)-1]
 	}
-	return sample{
-		Seconds:  pick(func(s sample) float64 { return s.Seconds }),
-		Requests: int(pick(func(s sample) float64 { return float64(s.Requests) })),
-		RSSMB:    pick(func(s sample) float64 { return s.RSSMB }),
+	fields := []func(*sample) *float64{
+		func(s *sample) *float64 { return &s.Seconds },
+		func(s *sample) *float64 { return &s.RSSMB },
+		func(s *sample) *float64 { return &s.CPU },
+		func(s *sample) *float64 { return &s.CLICPU },
+		func(s *sample) *float64 { return &s.CLIRSSMB },
 	}
+	for _, f := range fields {
+		*f(&med), *f(&lo), *f(&hi) = pick(func(s sample) float64 { return *f(&s) })
+	}
+	m, l, h := pick(func(s sample) float64 { return float64(s.Requests) })
+	med.Requests, lo.Requests, hi.Requests = int(m), int(l), int(h)
+	return med, lo, hi
 }

@@ -13,13 +13,42 @@ import (
 	"time"
 )
 
-// Ratio compares hedgehog_fabric with a reference in one cell.
+// Ratio compares the scenario's subject with a reference in one cell.
 type Ratio struct {
 	Name   string  `json:"name"`
 	N      int     `json:"n"`
 	Value  float64 `json:"value"`
 	Target float64 `json:"target,omitempty"` // at most; 0: reported only
 	Met    bool    `json:"met"`
+	// Low and High bound the ratio over the runs' spread (the subject's
+	// fastest run over the reference's slowest, and the other way round);
+	// zero when not a time ratio.
+	Low  float64 `json:"low,omitempty"`
+	High float64 `json:"high,omitempty"`
+}
+
+// timeRatio is the ratio of two cells' median wall times, with its spread.
+func timeRatio(name string, n int, subject, ref *Cell, target float64) Ratio {
+	r := Ratio{Name: name, N: n, Target: target}
+	if ref.Median.Seconds > 0 && ref.Min.Seconds > 0 {
+		r.Value = subject.Median.Seconds / ref.Median.Seconds
+		r.Low, r.High = subject.Min.Seconds/ref.Max.Seconds, subject.Max.Seconds/ref.Min.Seconds
+	}
+	r.Met = target == 0 || r.Value <= target
+	return r
+}
+
+// Noise tells a verdict that the runs' spread could turn: the target lies
+// between the ratio's low and high bounds.
+func (r Ratio) Noise() bool {
+	return r.Target > 0 && r.High > 0 && r.Low <= r.Target && r.Target < r.High
+}
+
+func (r Ratio) noiseNote() string {
+	if r.Noise() {
+		return fmt.Sprintf(" (within the runs' spread, %.2f–%.2f: noise)", r.Low, r.High)
+	}
+	return ""
 }
 
 func cell(cells []*Cell, provider, op string, n int) *Cell {
@@ -52,11 +81,30 @@ func contains(list []int, n int) bool {
 
 func markdown(res *Results, sizes []int) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Measured %s on %s; OpenTofu 1.12.6, local kube-apiserver v1.37.2, default parallelism (10); medians of %d runs, providers interleaved.\n"+
-		"Command: `%s`.\n\nEach cell: wall time, then (API requests on %s counted by the API server, peak RSS of the provider process).\n\n",
-		res.Date, res.Machine, res.Runs, res.Command, strings.Join(res.sc.Resources, ", "))
+	fmt.Fprintf(&b, "Measured %s on %s; OpenTofu 1.12.6, local kube-apiserver v1.37.2, default parallelism (10); medians of %d runs, "+
+		"subjects interleaved in each run.\nCommand: `%s`.\n\n", res.Date, res.Machine, res.Runs, res.Command)
+	b.WriteString("Wall time: the median, then the fastest and slowest run. Requests: on " + strings.Join(res.sc.Resources, ", ") +
+		", as the API server counted them. Provider: CPU time (user + system) of the provider processes, and the largest " +
+		"one's peak RSS. CLI: the CLI process' own CPU time and peak RSS (its provider processes not included).\n\n")
 	for _, n := range sizes {
 		fmt.Fprintf(&b, "**N = %d**\n\n| operation |", n)
+		for _, p := range res.sc.Peers {
+			fmt.Fprintf(&b, " %s |", p.Name)
+		}
+		b.WriteString("\n| --- |" + strings.Repeat(" --- |", len(res.sc.Peers)) + "\n")
+		for _, op := range operations {
+			fmt.Fprintf(&b, "| %s |", op)
+			for _, p := range res.sc.Peers {
+				c := cell(res.Cells, p.Name, op, n)
+				if c == nil {
+					b.WriteString(" – |")
+					continue
+				}
+				fmt.Fprintf(&b, " %.2f s (%.2f–%.2f) |", c.Median.Seconds, c.Min.Seconds, c.Max.Seconds)
+			}
+			b.WriteString("\n")
+		}
+		b.WriteString("\nWhere the CPU and memory go (medians): requests; provider CPU, provider RSS; CLI CPU, CLI RSS.\n\n| operation |")
 		for _, p := range res.sc.Peers {
 			fmt.Fprintf(&b, " %s |", p.Name)
 		}
@@ -69,24 +117,35 @@ func markdown(res *Results, sizes []int) string {
 				case c == nil:
 					b.WriteString(" – |")
 				case p.Provider == "":
-					fmt.Fprintf(&b, " %.2f s |", c.Median.Seconds)
-				case p.Namespace == "":
-					fmt.Fprintf(&b, " %.2f s (–, %.0f MB) |", c.Median.Seconds, c.Median.RSSMB)
+					fmt.Fprintf(&b, " –; –; %.1f s, %.0f MB |", c.Median.CLICPU, c.Median.CLIRSSMB)
 				default:
-					fmt.Fprintf(&b, " %.2f s (%d, %.0f MB) |", c.Median.Seconds, c.Median.Requests, c.Median.RSSMB)
+					req := "–"
+					if p.Namespace != "" {
+						req = fmt.Sprint(c.Median.Requests)
+					}
+					fmt.Fprintf(&b, " %s; %.1f s, %.0f MB; %.1f s, %.0f MB |", req, c.Median.CPU, c.Median.RSSMB,
+						c.Median.CLICPU, c.Median.CLIRSSMB)
 				}
 			}
 			b.WriteString("\n")
 		}
 		b.WriteString("\n")
 	}
-	b.WriteString("**Ratios** (" + res.sc.Subject + "'s time over the reference's; targets from the performance issues)\n\n| ratio | N | value | target | met |\n| --- | --- | --- | --- | --- |\n")
+	b.WriteString("**Ratios** (" + res.sc.Subject + "'s time over the reference's, with the range the runs' spread allows; " +
+		"targets from the performance issues; a verdict the spread could turn is marked noise)\n\n" +
+		"| ratio | N | value | range | target | met |\n| --- | --- | --- | --- | --- | --- |\n")
 	for _, r := range append(append([]Ratio{}, res.Ratios...), res.Scaling...) {
-		target, met := "–", "–"
+		target, met, spread := "–", "–", "–"
 		if r.Target > 0 {
 			target, met = fmt.Sprintf("≤ %.2f", r.Target), map[bool]string{true: "yes", false: "**no**"}[r.Met]
+			if r.Noise() {
+				met += " (noise)"
+			}
 		}
-		fmt.Fprintf(&b, "| %s | %d | %.2f | %s | %s |\n", r.Name, r.N, r.Value, target, met)
+		if r.High > 0 {
+			spread = fmt.Sprintf("%.2f–%.2f", r.Low, r.High)
+		}
+		fmt.Fprintf(&b, "| %s | %d | %.2f | %s | %s | %s |\n", r.Name, r.N, r.Value, spread, target, met)
 	}
 	if len(res.Problems) > 0 {
 		b.WriteString("\nTargets missed:\n\n")
@@ -97,7 +156,7 @@ func markdown(res *Results, sizes []int) string {
 	return b.String()
 }
 
-var colors = []string{"#2b6cb0", "#dd6b20", "#718096", "#a0aec0", "#38a169"}
+var colors = []string{"#2b6cb0", "#dd6b20", "#718096", "#a0aec0", "#38a169", "#805ad5"}
 
 // chart draws the time per operation and N: one panel per N, one group of
 // bars per operation, one bar per provider.
@@ -108,7 +167,7 @@ func chart(res *Results, sizes []int) string {
 		groupGap       = 14.0
 	)
 	width := left + float64(len(sizes))*(panelW+30) + 10
-	height := top + panelH + 110
+	height := top + panelH + 110 + 20*float64(len(res.sc.Peers)/2)
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" font-family="sans-serif" font-size="11">`+"\n", width, height)
 	fmt.Fprintf(&b, `<rect width="100%%" height="100%%" fill="white"/><text x="%.0f" y="22" font-size="15" font-weight="bold">Wall time per operation (s), median of %d runs — %s</text>`+"\n",
@@ -145,10 +204,11 @@ func chart(res *Results, sizes []int) string {
 			fmt.Fprintf(&b, `<text x="%.1f" y="%.0f" text-anchor="middle">%s</text>`+"\n", gx+groupW/2, top+panelH+16, html.EscapeString(op))
 		}
 	}
+	perRow := max(1, int((width-left)/230))
 	for k, p := range res.sc.Peers {
-		x := left + float64(k)*190
+		x, y := left+float64(k%perRow)*230, top+panelH+40+float64(k/perRow)*20
 		fmt.Fprintf(&b, `<rect x="%.0f" y="%.0f" width="12" height="12" fill="%s"/><text x="%.0f" y="%.0f">%s</text>`+"\n",
-			x, top+panelH+50, colors[k], x+16, top+panelH+60, html.EscapeString(p.Name))
+			x, y, colors[k], x+16, y+10, html.EscapeString(p.Name))
 	}
 	b.WriteString("</svg>\n")
 	return b.String()
@@ -193,7 +253,7 @@ func (b *bench) report(sizes []int, runs int, out string) error {
 		for _, op := range operations {
 			for _, p := range b.sc.Peers {
 				if c := b.cells[fmt.Sprintf("%s|%s|%d", p.Name, op, n)]; c != nil {
-					c.Median = median(c.Samples)
+					c.Median, c.Min, c.Max = summary(c.Samples)
 					res.Cells = append(res.Cells, c)
 				}
 			}

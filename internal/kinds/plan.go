@@ -1,3 +1,9 @@
+// Plan-time work of every kind's resource: ModifyPlan (namespace and id,
+// predicted defaults, replacements, then the cluster's check of a write or a
+// delete) and ValidateConfig (the kind's rules, reported on the attribute
+// they name). Kept in one file because the two share the reporting of
+// Problems; the cluster's checks themselves are in dryrun*.go.
+
 package kinds
 
 import (

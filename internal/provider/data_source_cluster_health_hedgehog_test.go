@@ -1,3 +1,9 @@
+// hedgehog_cluster_health against the three kinds of cluster it meets: one
+// without Hedgehog, the design's Fabric kind, and a fabric served the way a
+// real Hedgehog control node serves it (Agents, Switches, a ready node).
+// Long because each case builds its cluster state through the API and checks
+// the verdict against it; the helpers at the end are shared by the cases.
+
 package provider_test
 
 import (

@@ -1,3 +1,9 @@
+// generate (adoption of a running fabric) end to end: the sample fabric, an
+// MCLAG fabric and wiring that creates the fabric in one apply. Each case
+// loads objects through the API, generates, imports and applies with the
+// real CLI and compares the stored objects (spec, UID, field managers)
+// before and after; the helpers at the end do the comparisons.
+
 package provider_test
 
 import (

@@ -2,7 +2,9 @@
 // the demo: etcd, kube-apiserver and kube-controller-manager on loopback, with
 // TLS from a generated CA, RBAC, service-account signing keys, an admin
 // identity, and the provider's CRDs installed. It can mint restricted
-// identities so that permission errors are tested for real.
+// identities so that permission errors are tested for real. This file starts
+// and stops the processes (longer than most for the waits and state it keeps
+// between make targets); certificates and identities are in files of their own.
 //
 // Product code never imports this package.
 package testcluster

@@ -1,6 +1,8 @@
 // Command localcluster starts and stops the project's local Kubernetes control
 // plane (make cluster-up, make cluster-down), mints identities for it, and
-// runs the fabric simulator and the Hedgehog stand-in.
+// runs the fabric simulator and the Hedgehog stand-in. One file for the five
+// subcommands' flags and wiring: the work itself is in testcluster, fabricsim
+// and the stand-in's package.
 //
 //	localcluster up [-dir .tools/cluster] [-bin .tools/bin] [-crds=true] [-simulate-fabrics] [-simulator-delay 2s] [-hedgehog [-gateway] [-fabric-config FILE]]
 //	localcluster down [-dir .tools/cluster]

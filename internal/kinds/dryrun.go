@@ -3,6 +3,7 @@ package kinds
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -192,6 +193,15 @@ func (r *Resource) checkWrite(ctx context.Context, config, plan, prior map[strin
 	}
 	obj := k.toObject(r.cfg, plan, spec)
 	api := k.objects(r.cfg)
+	if prior != nil {
+		// From the snapshot: no request.
+		if cur, err := api.Get(ctx, ns, n); err == nil {
+			if lingering := kube.Lingering(cur, obj, k.stored(obj, spec), r.cfg.FieldManager, k.recomputed); len(lingering) > 0 {
+				r.skip(diags, skipRecord, verb, ns, n, nil, strings.Join(lingering, ", "))
+				return
+			}
+		}
+	}
 	d := dryRun{verb: verb, obj: obj, send: func(ctx context.Context) (*unstructured.Unstructured, error) {
 		if prior == nil {
 			return api.DryRunCreate(ctx, obj, r.cfg.FieldManager)

@@ -39,6 +39,10 @@ var (
 		"the cluster refuses to delete it while objects that this provider created use it (%s); this run may delete " +
 			"them first"}
 	skipFailed = skipReason{"Dry Run Failed", "the dry run failed"}
+	skipRecord = skipReason{"Created Fields Not Yet Recorded",
+		"the update stops setting a field that this provider set when it created the object (%s); the update records " +
+			"the created fields as applied before it applies, so that the field is removed, and a dry run cannot make that " +
+			"record first: it would judge an object that keeps the field"}
 )
 
 func (r *Resource) skip(diags *diag.Diagnostics, reason skipReason, verb, namespace, name string, err error, args ...any) {

@@ -156,9 +156,12 @@ resource "hedgehog_connection" "c" {
 				ExpectError: acctest.Error("VPCAttachment Not Applied", "switch "+leaf.name+" failed to apply the change",
 					"stopped while applying generation"),
 			},
+			// The switch healthy again (a step of its own: the stand-in's
+			// agent reads the switch from its cache, which may not have seen
+			// the switch change when the attachment's change reaches it in
+			// the same run), then the next change waits and is applied.
+			{Config: cfg("", "1m", false)},
 			{
-				// The switch healthy again, the next change waits and is
-				// applied.
 				Config: cfg("", "1m", true),
 				Check: func(*terraform.State) error {
 					return expectAll(w.Applied(t, leaf.name, "vpcAttachments", name),

@@ -10,13 +10,16 @@ var fabricScenario = &scenario{
 	Name: "fabric", Subject: "hedgehog_fabric", Resources: []string{"fabrics"}, Ratios: fabricRatios,
 	Peers: []peer{
 		{Name: "hedgehog_fabric", Provider: "hedgehog-terraform/hedgehog", Version: "0.1.0", Binary: "terraform-provider-hedgehog",
-			Namespace: "bench-hedgehog", config: hedgehogConfig},
+			Namespace: "bench-hedgehog", config: hedgehogConfigWith("")},
 		{Name: "kubectl_manifest", Provider: "gavinbunney/kubectl", Version: "1.19.0", Binary: "terraform-provider-kubectl",
 			Namespace: "bench-kubectl", config: kubectlConfig},
 		{Name: "time_static", Provider: "hashicorp/time", Version: "0.14.2", Binary: "terraform-provider-time", config: timeConfig},
 		{Name: "time_static (SDK logs off)", Provider: "hashicorp/time", Version: "0.14.2", Binary: "terraform-provider-time", config: timeConfig,
 			Env: []string{"TF_LOG_SDK=off", "TF_LOG_SDK_FRAMEWORK=off", "TF_LOG_SDK_PROTO=off"}},
 		{Name: "terraform_data", config: dataConfig},
+		// The plan's dry runs' own cost: the same, with the check off.
+		{Name: fabricNoDryRun, Provider: "hedgehog-terraform/hedgehog", Version: "0.1.0", Binary: "terraform-provider-hedgehog",
+			Namespace: "bench-hedgehog", config: hedgehogConfigWith("\n  plan_dry_run = false")},
 	},
 	Leftover: func(b *bench, p peer) error {
 		left, err := b.client.CoreV1().RESTClient().Get().AbsPath("/apis/wiring.githedgehog.com/v1alpha2/namespaces/" + p.Namespace + "/fabrics").DoRaw(context.Background())
@@ -30,6 +33,9 @@ var fabricScenario = &scenario{
 	},
 }
 
+// fabricNoDryRun is the subject with the plan's dry runs turned off.
+const fabricNoDryRun = "hedgehog_fabric, plan_dry_run = false"
+
 const header = `variable "n" {
   type = number
 }
@@ -39,10 +45,16 @@ variable "asn" {
 }
 `
 
-func hedgehogConfig(kubeconfig, ns string) string {
+// hedgehogConfigWith is the hedgehog_fabric configuration, with settings
+// added to the provider block.
+func hedgehogConfigWith(settings string) func(kubeconfig, ns string) string {
+	return func(kubeconfig, ns string) string { return hedgehogConfig(kubeconfig, ns, settings) }
+}
+
+func hedgehogConfig(kubeconfig, ns, settings string) string {
 	return required("hedgehog-terraform/hedgehog") + header + fmt.Sprintf(`
 provider "hedgehog" {
-  config_path = %q
+  config_path = %q%s
 }
 
 resource "hedgehog_fabric" "f" {
@@ -53,7 +65,7 @@ resource "hedgehog_fabric" "f" {
   spine_count = 2
   leaf_count  = 4
 }
-`, kubeconfig, ns)
+`, kubeconfig, settings, ns)
 }
 
 func kubectlConfig(kubeconfig, ns string) string {
@@ -116,7 +128,7 @@ func fabricRatios(cells []*Cell, sizes []int) (out, scaling []Ratio, missed []st
 			if hh == nil {
 				continue
 			}
-			for _, ref := range []string{"time_static", "kubectl_manifest", "time_static (SDK logs off)"} {
+			for _, ref := range []string{"time_static", "kubectl_manifest", "time_static (SDK logs off)", fabricNoDryRun} {
 				c := cell(cells, ref, op, n)
 				if c == nil || c.Median.Seconds == 0 {
 					continue

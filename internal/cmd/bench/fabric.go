@@ -19,7 +19,7 @@ var fabricScenario = &scenario{
 		{Name: "terraform_data", config: dataConfig},
 		// The plan's dry runs' own cost: the same, with the check off.
 		{Name: fabricNoDryRun, Provider: "hedgehog-terraform/hedgehog", Version: "0.1.0", Binary: "terraform-provider-hedgehog",
-			Namespace: "bench-hedgehog", config: hedgehogConfigWith("\n  plan_dry_run = false")},
+			Namespace: "bench-hedgehog-nodry", config: hedgehogConfigWith("\n  plan_dry_run = false")},
 	},
 	Leftover: func(b *bench, p peer) error {
 		left, err := b.client.CoreV1().RESTClient().Get().AbsPath("/apis/wiring.githedgehog.com/v1alpha2/namespaces/" + p.Namespace + "/fabrics").DoRaw(context.Background())

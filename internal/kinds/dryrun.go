@@ -194,9 +194,9 @@ func (r *Resource) checkWrite(ctx context.Context, config, plan, prior map[strin
 	obj := k.toObject(r.cfg, plan, spec)
 	api := k.objects(r.cfg)
 	if prior != nil {
-		// From the snapshot: no request.
+		// From the snapshot, where the object is (no request).
 		if cur, err := api.Get(ctx, ns, n); err == nil {
-			if lingering := kube.Lingering(cur, obj, k.stored(obj, spec), r.cfg.FieldManager, k.recomputed); len(lingering) > 0 {
+			if lingering := k.lingering(cur, obj, spec, r.cfg.FieldManager); len(lingering) > 0 {
 				r.skip(diags, skipRecord, verb, ns, n, nil, strings.Join(lingering, ", "))
 				return
 			}

@@ -10,10 +10,11 @@ import (
 )
 
 // dryRunForce is whether the update's dry run applies with force: as the
-// update will. The update first records the fields its create set as
-// applied (RecordApplied), and forces past fields that only imperative edits
-// took over (apply): a dry run cannot do the first, so it forces when no
-// other manager applied fields, read from the snapshot (no request).
+// update will. The update forces past its own create's fields (applyUpdate)
+// and past fields that only imperative edits took over (apply); the dry run
+// forces when no other manager applied fields, read from the snapshot (no
+// request). An update that must record its create's fields first is not
+// dry-run at all (checkWrite).
 func (r *Resource) dryRunForce(ctx context.Context, api *kube.Objects, obj *unstructured.Unstructured, force bool) bool {
 	u, err := api.Get(ctx, obj.GetNamespace(), obj.GetName())
 	if force || err != nil {

@@ -21,7 +21,7 @@ func (r *Resource) applyUpdate(ctx context.Context, api *kube.Objects, obj *unst
 	// so a decision made on an old copy writes nothing.
 	cur, err := api.Get(ctx, namespace, name)
 	if err == nil && kube.CreateFields(cur, fm) && (force || !kube.OtherAppliers(cur, fm)) &&
-		len(kube.Lingering(cur, obj, r.kind.stored(obj, spec), fm, r.kind.recomputed)) == 0 {
+		len(r.kind.lingering(cur, obj, spec, fm)) == 0 {
 		u, err := api.ApplyAt(ctx, obj, fm, cur.GetResourceVersion())
 		if !kube.IsStale(err) {
 			return u, err
@@ -38,6 +38,14 @@ func (r *Resource) applyUpdate(ctx context.Context, api *kube.Objects, obj *unst
 				"until the next apply records them.", r.kind.Kind, namespace, name, detail))
 	}
 	return r.apply(ctx, api, obj, force, false)
+}
+
+// lingering lists the fields the create set that an apply of obj (spec:
+// what the configuration sets) would leave behind on cur, holding another
+// value than the server will store: an update records the create's fields
+// as applied before such an apply, and the plan cannot dry-run it.
+func (k *Kind) lingering(cur, obj *unstructured.Unstructured, spec map[string]any, fieldManager string) []string {
+	return kube.Lingering(cur, obj, k.stored(obj, spec), fieldManager, k.recomputed)
 }
 
 // stored is obj as the server will store it: the spec with the defaults the

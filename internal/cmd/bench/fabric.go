@@ -10,7 +10,7 @@ var fabricScenario = &scenario{
 	Name: "fabric", Subject: "hedgehog_fabric", Resources: []string{"fabrics"}, Ratios: fabricRatios,
 	Peers: []peer{
 		{Name: "hedgehog_fabric", Provider: "hedgehog-terraform/hedgehog", Version: "0.1.0", Binary: "terraform-provider-hedgehog",
-			Namespace: "bench-hedgehog", config: hedgehogConfigWith("")},
+			Namespace: "bench-hedgehog", config: hedgehogConfig("")},
 		{Name: "kubectl_manifest", Provider: "gavinbunney/kubectl", Version: "1.19.0", Binary: "terraform-provider-kubectl",
 			Namespace: "bench-kubectl", config: kubectlConfig},
 		{Name: "time_static", Provider: "hashicorp/time", Version: "0.14.2", Binary: "terraform-provider-time", config: timeConfig},
@@ -19,7 +19,7 @@ var fabricScenario = &scenario{
 		{Name: "terraform_data", config: dataConfig},
 		// The plan's dry runs' own cost: the same, with the check off.
 		{Name: fabricNoDryRun, Provider: "hedgehog-terraform/hedgehog", Version: "0.1.0", Binary: "terraform-provider-hedgehog",
-			Namespace: "bench-hedgehog-nodry", config: hedgehogConfigWith("\n  plan_dry_run = false")},
+			Namespace: "bench-hedgehog-nodry", config: hedgehogConfig("\n  plan_dry_run = false")},
 	},
 	Leftover: func(b *bench, p peer) error {
 		left, err := b.client.CoreV1().RESTClient().Get().AbsPath("/apis/wiring.githedgehog.com/v1alpha2/namespaces/" + p.Namespace + "/fabrics").DoRaw(context.Background())
@@ -45,14 +45,11 @@ variable "asn" {
 }
 `
 
-// hedgehogConfigWith is the hedgehog_fabric configuration, with settings
-// added to the provider block.
-func hedgehogConfigWith(settings string) func(kubeconfig, ns string) string {
-	return func(kubeconfig, ns string) string { return hedgehogConfig(kubeconfig, ns, settings) }
-}
-
-func hedgehogConfig(kubeconfig, ns, settings string) string {
-	return required("hedgehog-terraform/hedgehog") + header + fmt.Sprintf(`
+// hedgehogConfig is the hedgehog_fabric configuration, with settings added
+// to the provider block.
+func hedgehogConfig(settings string) func(kubeconfig, ns string) string {
+	return func(kubeconfig, ns string) string {
+		return required("hedgehog-terraform/hedgehog") + header + fmt.Sprintf(`
 provider "hedgehog" {
   config_path = %q%s
 }
@@ -66,6 +63,7 @@ resource "hedgehog_fabric" "f" {
   leaf_count  = 4
 }
 `, kubeconfig, settings, ns)
+	}
 }
 
 func kubectlConfig(kubeconfig, ns string) string {

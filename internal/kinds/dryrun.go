@@ -105,7 +105,7 @@ func (p *PlanChecks) record(into planned, namespace, name, kind string) {
 // contact the cluster.
 func (r *Resource) checks() *PlanChecks {
 	c := r.cfg
-	if c == nil || c.Unknown || c.Err != nil || c.Client == nil || r.kind.ReadOnly {
+	if c == nil || c.Unknown || c.Err != nil || c.Client == nil || r.kind.ReadOnly || r.kind.OwnCRD {
 		return nil
 	}
 	return c.Checks

@@ -139,6 +139,13 @@ type Kind struct {
 	Status []Attr
 	// ReadOnly kinds have data sources only (objects the controller owns).
 	ReadOnly bool
+	// OwnCRD: the kind's CRD is the provider's own (hedgehog_crds installs
+	// it) and no admission webhook judges its objects, so every rule the
+	// cluster would apply is already one of the attributes' validators. The
+	// plan does not dry-run its writes: it would ask the API server a
+	// question whose answer the plan has (one request per object for
+	// nothing). Hedgehog's kinds are judged by Hedgehog and always asked.
+	OwnCRD bool
 	// Preinstalled names the objects of the kind that every installation of
 	// the API has (its installer creates them): configurations refer to
 	// them, or import them, and never create them.

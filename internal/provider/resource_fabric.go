@@ -30,6 +30,7 @@ var fabricKind = &kinds.Kind{
 		"`hedgehog_vpc` and the other resources of the Hedgehog API. The object is written by server-side apply, so only " +
 		"the fields set here are managed.",
 	NameInSpec: "name",
+	OwnCRD:     true,
 	Spec: []kinds.Attr{
 		{Name: "description", JSON: "description", Type: kinds.String,
 			Description: "Free text for people (at most 1024 characters).",

@@ -17,9 +17,6 @@ var fabricScenario = &scenario{
 		{Name: "time_static (SDK logs off)", Provider: "hashicorp/time", Version: "0.14.2", Binary: "terraform-provider-time", config: timeConfig,
 			Env: []string{"TF_LOG_SDK=off", "TF_LOG_SDK_FRAMEWORK=off", "TF_LOG_SDK_PROTO=off"}},
 		{Name: "terraform_data", config: dataConfig},
-		// The plan's dry runs' own cost: the same, with the check off.
-		{Name: fabricNoDryRun, Provider: "hedgehog-terraform/hedgehog", Version: "0.1.0", Binary: "terraform-provider-hedgehog",
-			Namespace: "bench-hedgehog-nodry", config: hedgehogConfig("\n  plan_dry_run = false")},
 	},
 	Leftover: func(b *bench, p peer) error {
 		left, err := b.client.CoreV1().RESTClient().Get().AbsPath("/apis/wiring.githedgehog.com/v1alpha2/namespaces/" + p.Namespace + "/fabrics").DoRaw(context.Background())
@@ -32,9 +29,6 @@ var fabricScenario = &scenario{
 		return nil
 	},
 }
-
-// fabricNoDryRun is the subject with the plan's dry runs turned off.
-const fabricNoDryRun = "hedgehog_fabric, plan_dry_run = false"
 
 const header = `variable "n" {
   type = number
@@ -126,7 +120,7 @@ func fabricRatios(cells []*Cell, sizes []int) (out, scaling []Ratio, missed []st
 			if hh == nil {
 				continue
 			}
-			for _, ref := range []string{"time_static", "kubectl_manifest", "time_static (SDK logs off)", fabricNoDryRun} {
+			for _, ref := range []string{"time_static", "kubectl_manifest", "time_static (SDK logs off)"} {
 				c := cell(cells, ref, op, n)
 				if c == nil || c.Median.Seconds == 0 {
 					continue

@@ -1,15 +1,21 @@
 package provider_test
 
 import (
+	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/util/wait"
 
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/acctest"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/fabricsim"
+	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog/agent"
+	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog/meta"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog/vpc"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog/wiring"
 )
@@ -155,6 +161,22 @@ func healSwitch(t *testing.T, name, annotation string) func() {
 		if err := acctest.Patch(wiring.Switch, "default", name, "test-heal",
 			map[string]any{"metadata": map[string]any{"annotations": map[string]any{annotation: nil}}}); err != nil {
 			t.Fatalf("removing %s from switch %s: %v", annotation, name, err)
+		}
+		// The stand-in's agent reads the switch from its informer cache: the
+		// switch is healthy once its agent has applied the generation it
+		// failed on, not when the patch returns (a change made at once might
+		// still meet the failing switch, as on a real fabric).
+		err := wait.PollUntilContextTimeout(context.Background(), 200*time.Millisecond, 2*time.Minute, true,
+			func(context.Context) (bool, error) {
+				u := acctest.Object(t, agent.Agent, meta.Namespace, name)
+				if u == nil {
+					return false, nil
+				}
+				applied, _, _ := unstructured.NestedInt64(u.Object, "status", "lastAppliedGen")
+				return applied == u.GetGeneration(), nil
+			})
+		if err != nil {
+			t.Fatalf("switch %s's agent has not applied its generation since %s was removed: %v", name, annotation, err)
 		}
 	}
 }

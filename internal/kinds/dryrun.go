@@ -102,7 +102,7 @@ func (p *PlanChecks) record(into planned, namespace, name, kind string) {
 }
 
 // checks are the resource's plan-time checks, nil when the plan must not
-// contact the cluster.
+// contact the cluster or has nothing to ask it (Kind.OwnCRD).
 func (r *Resource) checks() *PlanChecks {
 	c := r.cfg
 	if c == nil || c.Unknown || c.Err != nil || c.Client == nil || r.kind.ReadOnly || r.kind.OwnCRD {

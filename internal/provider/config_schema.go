@@ -129,8 +129,8 @@ func (p *hedgehogProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 					"deletes is sent to the API server as a server-side dry run of that write (admission webhooks and the CRD's " +
 					"schema judge it, nothing is stored), so that a refusal fails the plan instead of the apply, and the values " +
 					"the webhooks fill in show in the plan. Objects that plan no change send nothing, and neither does " +
-					"`hedgehog_fabric` (its CRD is the provider's own and no webhook judges it: its attributes' rules are " +
-					"all the cluster's). What cannot be checked " +
+					"`hedgehog_fabric`: its CRD is the provider's own, no webhook judges it, and the provider checks every rule " +
+					"of that CRD itself at plan. What cannot be checked " +
 					"(values known only after apply, a CRD or namespace not there yet, credentials that may only read) is " +
 					"planned with a warning; a cluster that does not answer is planned without the check, with one warning. " +
 					"Default `true`." + envDoc("HEDGEHOG_PLAN_DRY_RUN")},

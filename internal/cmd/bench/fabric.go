@@ -10,7 +10,7 @@ var fabricScenario = &scenario{
 	Name: "fabric", Subject: "hedgehog_fabric", Resources: []string{"fabrics"}, Ratios: fabricRatios,
 	Peers: []peer{
 		{Name: "hedgehog_fabric", Provider: "hedgehog-terraform/hedgehog", Version: "0.1.0", Binary: "terraform-provider-hedgehog",
-			Namespace: "bench-hedgehog", config: hedgehogConfig("")},
+			Namespace: "bench-hedgehog", config: hedgehogConfig},
 		{Name: "kubectl_manifest", Provider: "gavinbunney/kubectl", Version: "1.19.0", Binary: "terraform-provider-kubectl",
 			Namespace: "bench-kubectl", config: kubectlConfig},
 		{Name: "time_static", Provider: "hashicorp/time", Version: "0.14.2", Binary: "terraform-provider-time", config: timeConfig},
@@ -39,13 +39,11 @@ variable "asn" {
 }
 `
 
-// hedgehogConfig is the hedgehog_fabric configuration, with settings added
-// to the provider block.
-func hedgehogConfig(settings string) func(kubeconfig, ns string) string {
-	return func(kubeconfig, ns string) string {
-		return required("hedgehog-terraform/hedgehog") + header + fmt.Sprintf(`
+// hedgehogConfig is the hedgehog_fabric configuration.
+func hedgehogConfig(kubeconfig, ns string) string {
+	return required("hedgehog-terraform/hedgehog") + header + fmt.Sprintf(`
 provider "hedgehog" {
-  config_path = %q%s
+  config_path = %q
 }
 
 resource "hedgehog_fabric" "f" {
@@ -56,8 +54,7 @@ resource "hedgehog_fabric" "f" {
   spine_count = 2
   leaf_count  = 4
 }
-`, kubeconfig, settings, ns)
-	}
+`, kubeconfig, ns)
 }
 
 func kubectlConfig(kubeconfig, ns string) string {

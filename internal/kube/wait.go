@@ -52,14 +52,19 @@ func (o *Objects) WaitFor(ctx context.Context, namespace, name string, cond Cond
 		last = u
 		return cond(u)
 	}
+	// The condition sees the object's versions in the order they were
+	// written: the events replay what the first LIST (or watch list) found,
+	// then what came after. The informer's store, once synced, can already
+	// hold a later version than the first of those events, so it is judged
+	// only when it is empty (nothing to replay, or the object already gone).
+	// Judged first, it once showed a switch agent's latest run and then an
+	// earlier one, which reads as a restart.
 	_, err := watchtools.UntilWithSync(ctx, lw, &unstructured.Unstructured{},
 		func(store cache.Store) (bool, error) {
-			for _, item := range store.List() {
-				if u, ok := item.(*unstructured.Unstructured); ok {
-					return check(u)
-				}
+			if len(store.List()) == 0 {
+				return check(nil)
 			}
-			return check(nil)
+			return false, nil
 		},
 		func(ev watch.Event) (bool, error) {
 			if ev.Type == watch.Deleted {

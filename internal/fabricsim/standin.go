@@ -24,6 +24,13 @@ type StandInOptions struct {
 	// AgentDelay is how long a simulated switch takes to apply a change.
 	AgentDelay time.Duration
 	Fabric     FabricConfig
+	// CachedReads makes the webhook read the objects its rules need from
+	// informers, as upstream's does, instead of asking the API server on
+	// every request; a name it has not cached yet is still read from the API
+	// server. The benchmarks use it: its cost is then upstream's, not the
+	// stand-in's. Tests do not: a rule that reads a cache can miss an object
+	// written a moment earlier.
+	CachedReads bool
 }
 
 // StandIn is the Hedgehog stand-in on a cluster: the CRDs of the Hedgehog
@@ -41,15 +48,24 @@ func StartStandIn(ctx context.Context, dyn dynamic.Interface, typed kubernetes.I
 	if err := InstallCRDs(ctx, dyn, hedgehog.Kinds()...); err != nil {
 		return nil, err
 	}
-	w, err := StartWebhook(ctx, typed, opts.Host, NewHedgehog(dyn, opts.Fabric))
+	runCtx, stop := context.WithCancel(context.Background())
+	h := NewHedgehog(dyn, opts.Fabric)
+	if opts.CachedReads {
+		if err := h.store.useInformers(runCtx); err != nil {
+			stop()
+			return nil, err
+		}
+	}
+	w, err := StartWebhook(ctx, typed, opts.Host, h)
 	if err != nil {
+		stop()
 		return nil, err
 	}
 	if err := errors.Join(SeedSwitchProfiles(ctx, dyn), SeedInstallation(ctx, dyn)); err != nil {
+		stop()
 		_ = w.Stop(ctx)
 		return nil, err
 	}
-	runCtx, stop := context.WithCancel(context.Background())
 	StartVPCInfos(runCtx, dyn, opts.Fabric)
 	s := &StandIn{webhook: w, stop: stop, done: make(chan struct{})}
 	go func() {

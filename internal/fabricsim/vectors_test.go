@@ -121,6 +121,20 @@ func clusterOf(t *testing.T, fabric FabricConfig, objects []string) (*Hedgehog, 
 	return h, client
 }
 
+// cachedClusterOf is clusterOf with the webhook reading the objects from
+// informers (StandInOptions.CachedReads), once they have listed them.
+func cachedClusterOf(t *testing.T, fabric FabricConfig, objects []string) (*Hedgehog, *dynamicfake.FakeDynamicClient) {
+	t.Helper()
+	h, client := clusterOf(t, fabric, objects)
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	if err := h.store.useInformers(ctx); err != nil {
+		t.Fatal(err)
+	}
+	client.ClearActions()
+	return h, client
+}
+
 // builtinProfiles are the built-in switch profiles as cluster objects.
 func builtinProfiles() []string {
 	var out []string
@@ -225,6 +239,18 @@ func runVectors(t *testing.T, vectors []vector) {
 			}
 			if client != nil {
 				readOnly(t, client)
+				// The same cluster read from informers, as the benchmarks'
+				// stand-in reads it: the same verdict, and no LIST reaches
+				// the API server.
+				cached, cachedClient := cachedClusterOf(t, fabric, cluster)
+				if got, _, _ := verdict(t, cached, v.object, v.old); got != v.want {
+					t.Errorf("stand-in reading informers: %q\n      upstream: %q", got, v.want)
+				}
+				for _, a := range cachedClient.Actions() {
+					if a.GetVerb() != "get" {
+						t.Errorf("the stand-in reading informers sent a %s of %s", a.GetVerb(), a.GetResource().Resource)
+					}
+				}
 			}
 			// The virtual lab: its fabric configuration under the vector's,
 			// its objects beside (and under) the vector's.

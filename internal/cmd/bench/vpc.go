@@ -56,7 +56,7 @@ const (
 func vpcSetup(b *bench) error {
 	ctx := context.Background()
 	s, err := fabricsim.StartStandIn(ctx, b.dyn, b.client, fabricsim.StandInOptions{
-		Host: "127.0.0.1", AgentDelay: 300 * time.Millisecond, Fabric: fabricsim.DefaultFabricConfig})
+		Host: "127.0.0.1", AgentDelay: 300 * time.Millisecond, Fabric: fabricsim.DefaultFabricConfig, CachedReads: true})
 	if err != nil {
 		return fmt.Errorf("starting the Hedgehog stand-in: %w", err)
 	}

@@ -1,7 +1,6 @@
 package provider_test
 
 import (
-	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -10,12 +9,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/util/wait"
 
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/acctest"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/fabricsim"
-	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog/agent"
-	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog/meta"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog/vpc"
 	"github.com/hedgehog-terraform/terraform-provider-hedgehog/internal/hedgehog/wiring"
 )
@@ -166,17 +162,9 @@ func healSwitch(t *testing.T, name, annotation string) func() {
 		// switch is healthy once its agent has applied the generation it
 		// failed on, not when the patch returns (a change made at once might
 		// still meet the failing switch, as on a real fabric).
-		err := wait.PollUntilContextTimeout(context.Background(), 200*time.Millisecond, 2*time.Minute, true,
-			func(context.Context) (bool, error) {
-				u := acctest.Object(t, agent.Agent, meta.Namespace, name)
-				if u == nil {
-					return false, nil
-				}
-				applied, _, _ := unstructured.NestedInt64(u.Object, "status", "lastAppliedGen")
-				return applied == u.GetGeneration(), nil
+		waitForAgentStatus(t, acctest.C.Dynamic, name, "to apply its generation once "+annotation+" was removed",
+			func(a *unstructured.Unstructured, _ time.Time) bool {
+				return agentInt(a, "lastAppliedGen") == a.GetGeneration()
 			})
-		if err != nil {
-			t.Fatalf("switch %s's agent has not applied its generation since %s was removed: %v", name, annotation, err)
-		}
 	}
 }

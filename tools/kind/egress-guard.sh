@@ -89,14 +89,14 @@ check_family() {
 	fi
 	# FORWARD must jump to DOCKER-USER before anything else, and DOCKER-USER
 	# and INPUT must send container traffic into the guard before any other rule.
-	first=$(ipt "$cmd" -S FORWARD 2>/dev/null | grep -v '^-P' | head -1)
+	first=$(ipt "$cmd" -S FORWARD 2>/dev/null | grep -v '^-P' | sed -n 1p)
 	if [ "$first" != "-A FORWARD -j DOCKER-USER" ]; then
 		echo "egress guard: $cmd FORWARD does not start with -j DOCKER-USER (it starts with: ${first:-nothing})" >&2
 		missing=1
 	fi
 	for c in DOCKER-USER INPUT; do
 		if ! diff <(jump_rules | awk -v c="$c" '$1 == c { $1 = "-A " c; print }') \
-			<(ipt "$cmd" -S "$c" 2>/dev/null | grep -v '^-[PN]' | head -2) >/dev/null; then
+			<(ipt "$cmd" -S "$c" 2>/dev/null | grep -v '^-[PN]' | sed -n 1,2p) >/dev/null; then
 			echo "egress guard: $cmd chain $c does not start with the guard's jumps" >&2
 			missing=1
 		fi

@@ -17,6 +17,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -82,6 +83,7 @@ func run(m *testing.M) int {
 	if os.Getenv("TF_ACC") == "" {
 		return m.Run()
 	}
+	defer removeScratch()
 	if err := setCLIEnv(); err != nil {
 		fmt.Fprintln(os.Stderr, "acctest:", err)
 		return 1
@@ -98,11 +100,35 @@ func run(m *testing.M) int {
 	go func() {
 		<-sig
 		stop()
+		removeScratch()
 		os.Exit(130)
 	}()
 	code := m.Run()
 	stop()
 	return code
+}
+
+// scratch is what the test binary made in the temporary directory that
+// outlives any one test (the CLI configuration, programs it built, the local
+// control plane's files); run removes it when the tests are done.
+var scratch struct {
+	sync.Mutex
+	paths []string
+}
+
+func addScratch(path string) {
+	scratch.Lock()
+	defer scratch.Unlock()
+	scratch.paths = append(scratch.paths, path)
+}
+
+func removeScratch() {
+	scratch.Lock()
+	defer scratch.Unlock()
+	for _, p := range scratch.paths {
+		_ = os.RemoveAll(p)
+	}
+	scratch.paths = nil
 }
 
 // setCLIEnv points terraform-plugin-testing at the CLI in .tools/bin unless
@@ -132,6 +158,7 @@ func setCLIEnv() error {
 	if err != nil {
 		return err
 	}
+	addScratch(f.Name())
 	_ = f.Close()
 	return os.Setenv("TF_CLI_CONFIG_FILE", f.Name())
 }
@@ -160,6 +187,7 @@ func startCluster() (func(), error) {
 		if err != nil {
 			return nil, err
 		}
+		addScratch(dir)
 		local, err = testcluster.Start(ctx, testcluster.Options{BinDir: filepath.Join(Root, ".tools", "bin"), Dir: dir})
 		if err != nil {
 			return nil, fmt.Errorf("starting the local control plane (run `make tools` first): %w", err)

@@ -16,13 +16,14 @@ import (
 const MirrorVersion = "0.1.0"
 
 // goBuild builds the package pkg of this repository into a new temporary
-// directory (one per test binary: it outlives any one test) and returns the
-// program's path.
+// directory (one per test binary: it outlives any one test, and goes when the
+// tests are done) and returns the program's path.
 func goBuild(name, pkg string, flags ...string) (string, error) {
 	dir, err := os.MkdirTemp("", "hedgehog-"+name+"-") //nolint:usetesting // shared by every test of the binary
 	if err != nil {
 		return "", err
 	}
+	addScratch(dir)
 	bin := filepath.Join(dir, name)
 	cmd := exec.Command("go", append(append([]string{"build"}, flags...), "-o", bin, pkg)...)
 	cmd.Dir = Root

@@ -40,10 +40,19 @@ rc=0
 # The report prints go test's closing lines, every failed test's output, the
 # counts, and every skip with its reason; it fails the run on a skip whose
 # reason is not one of acctest.SkipReasons. The raw stream is kept in $log.
+# The tests run with a temporary directory of their own, which must be empty
+# when they pass: a test binary removes what it made there.
 go build -o .tools/bin/testreport ./internal/cmd/testreport
-HEDGEHOG_ACC_CLUSTER=kind HEDGEHOG_KIND_IMAGE=$image TF_ACC=1 TF_ACC_TERRAFORM_PATH=$root/.tools/bin/tofu \
+tmp=$(mktemp -d)
+TMPDIR=$tmp HEDGEHOG_ACC_CLUSTER=kind HEDGEHOG_KIND_IMAGE=$image TF_ACC=1 TF_ACC_TERRAFORM_PATH=$root/.tools/bin/tofu \
 	go test -json -count=1 -timeout "${ACC_TIMEOUT:-60m}" -parallel "${ACC_PARALLEL:-4}" ./... 2>&1 |
 	.tools/bin/testreport -label kind -log "$log" || rc=$?
+left=$(ls -A "$tmp")
+rm -rf "$tmp"
+if [ "$rc" = 0 ] && [ -n "$left" ]; then
+	echo "acceptance tests left in their temporary directory:" $left
+	rc=1
+fi
 if [ -f .tools/kind/nodes.txt ]; then
 	echo "==> the cluster's node, as kubectl get nodes saw it while the tests ran:"
 	cat .tools/kind/nodes.txt

@@ -109,8 +109,9 @@ func run(m *testing.M) int {
 }
 
 // scratch is what the test binary made in the temporary directory that
-// outlives any one test (the CLI configuration, programs it built, the local
-// control plane's files); run removes it when the tests are done.
+// outlives any one test (the CLI configuration, the programs it built); run
+// removes it when the tests are done. The local control plane removes its own
+// directory when it stops.
 var scratch struct {
 	sync.Mutex
 	paths []string
@@ -187,7 +188,6 @@ func startCluster() (func(), error) {
 		if err != nil {
 			return nil, err
 		}
-		addScratch(dir)
 		local, err = testcluster.Start(ctx, testcluster.Options{BinDir: filepath.Join(Root, ".tools", "bin"), Dir: dir})
 		if err != nil {
 			return nil, fmt.Errorf("starting the local control plane (run `make tools` first): %w", err)
